@@ -1,0 +1,7 @@
+"""Actors: dictionaries (states, IGOs, roles, people, regions) and mention -> Actor resolution."""
+
+from ._dictionary import ActorDictionary, Entry
+from ._people import People, Tenure
+from ._resolver import ActorResolver, ArticleActors, Mention
+
+__all__ = ["ActorDictionary", "ActorResolver", "ArticleActors", "Entry", "Mention", "People", "Tenure"]

@@ -1,0 +1,306 @@
+"""Mentions -> Actors: dictionary matching on the parse, composition, within-article linking.
+
+"Russian President Vladimir Putin" is one actor (RUS, GOV, Vladimir Putin); "the U.S. and
+NATO" are two; a later "Putin", "he" or "the minister" links back to an actor seen before.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from ..model import Actor
+from ._dictionary import ActorDictionary
+from ._people import People
+
+# Dependency labels that do not belong to a noun phrase's own words.
+_NOT_NP = frozenset({"relcl", "acl", "advcl", "conj", "cc", "preconj", "punct", "appos", "parataxis",
+                     "dep", "ccomp", "xcomp", "mark", "case"})
+_PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
+_PLACE_NOUNS = frozenset({"border", "frontier", "territory", "soil", "coast", "region", "side", "city",
+                          "capital", "waters", "airspace", "embassy", "consulate", "town", "village",
+                          "province", "area", "outskirts", "boundary", "doorstep"})
+_ORG_KINDS = frozenset({"igo"})
+_PLACE_KINDS = frozenset({"country", "adjective", "demonym", "capital", "metonym", "region"})
+_ROLE_KINDS = frozenset({"title", "group", "person_role"})
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A dictionary match over tokens ``start:end``."""
+
+    start: int
+    end: int
+    kind: str
+    country: str | None
+    sector: str | None
+    name: str
+    person: bool = False
+
+
+@dataclass(slots=True)
+class _Seen:
+    actor: Actor
+    person: bool
+    surname: str | None
+    sector: str | None
+
+
+@dataclass(slots=True)
+class ArticleActors:
+    """Actor resolution for one parsed document, with memory for within-article linking."""
+
+    resolver: ActorResolver
+    doc: Any
+    day: dt.date | None
+    matches: dict[int, Mention] = field(default_factory=dict)
+    seen: list[_Seen] = field(default_factory=list)
+    _cache: dict[int, Actor | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.matches = self.resolver.match(self.doc, self.day)
+
+    # -- noun phrases -------------------------------------------------------------------------
+    def np_tokens(self, head: Any) -> list[Any]:
+        out = [head]
+        for child in head.children:
+            if child.dep_ in _NOT_NP:
+                continue
+            if child.dep_ == "prep" and child.lower_ != "of":
+                # Keep a preposition that is part of a dictionary name ("Organization for Security ...").
+                if child.i not in self.matches or self.matches[child.i] is not self.matches.get(head.i):
+                    continue
+            out.extend(self.np_tokens(child))
+        return out
+
+    def mentions_in(self, tokens: list[Any]) -> list[Mention]:
+        found: list[Mention] = []
+        for tok in sorted(tokens, key=lambda t: t.i):
+            mention = self.matches.get(tok.i)
+            if mention is not None and mention not in found:
+                found.append(mention)
+        return found
+
+    # -- resolution ---------------------------------------------------------------------------
+    def resolve(self, head: Any) -> Actor | None:
+        """The actor a noun-phrase head refers to, or None."""
+        if head.i in self._cache:
+            return self._cache[head.i]
+        actor = self._resolve(head)
+        self._cache[head.i] = actor
+        return actor
+
+    def resolve_group(self, head: Any) -> list[Actor]:
+        """The head and its conjuncts ("the U.S. and NATO"), each resolved."""
+        heads = [head, *head.conjuncts] if head.dep_ != "conj" else [head]
+        out: list[Actor] = []
+        for tok in sorted(heads, key=lambda t: t.i):
+            actor = self.resolve(tok)
+            if actor is not None and all(a.code != actor.code or a.start != actor.start for a in out):
+                out.append(actor)
+        return out
+
+    def _resolve(self, head: Any) -> Actor | None:
+        doc = self.doc
+        if head.lower_ in _PRONOUNS_PERSON or head.lower_ in {"his", "her"}:
+            return self._link_person(head)
+        tokens = self.np_tokens(head)
+        mentions = self.mentions_in(tokens)
+        if head.lemma_.lower() in _PLACE_NOUNS:
+            # "its border with Ukraine": the place belongs to the country named inside it.
+            inner = [m for m in mentions if m.kind in _PLACE_KINDS or m.kind in _ORG_KINDS or m.person]
+            if not inner:
+                return None
+            mentions = inner[-1:]
+        appos = [c for c in head.children if c.dep_ == "appos"]
+        for a in appos:
+            mentions.extend(m for m in self.mentions_in(self.np_tokens(a)) if m not in mentions)
+        start_tok = min(t.i for t in tokens)
+        end_tok = max(t.i for t in tokens) + 1
+        while start_tok < end_tok - 1 and doc[start_tok].is_punct:
+            start_tok += 1
+        span = doc[start_tok:end_tok]
+        person = next((m for m in mentions if m.person), None)
+        org = next((m for m in mentions if m.kind in _ORG_KINDS), None)
+        place = next((m for m in mentions if m.kind in _PLACE_KINDS), None)
+        head_mention = self.matches.get(head.i)
+        roles = [m for m in mentions if m.kind in _ROLE_KINDS]
+        role = head_mention if head_mention is not None and head_mention.kind in _ROLE_KINDS else (
+            roles[0] if roles else None)
+        name: str | None = None
+        country: str | None = None
+        sector: str | None = None
+        is_person = False
+        if person is not None:
+            name, country, sector, is_person = person.name, person.country, person.sector, True
+        elif org is not None and (head_mention is org or place is None or role is None):
+            name, country, sector = org.name, org.country, org.sector
+        if country is None and place is not None:
+            country = place.country
+            name = name or place.name
+            if place.kind in ("capital", "metonym") and sector is None:
+                sector = place.sector or "GOV"
+        if role is not None and (sector is None or person is None):
+            if not is_person or sector is None:
+                sector = role.sector or sector
+            if role.kind == "person_role" or role.kind == "title":
+                is_person = is_person or role.kind == "person_role"
+        if country is None and person is None and org is None:
+            ent_person = head.ent_type_ == "PERSON"
+            if ent_person or head.lower_ in _PRONOUNS_PERSON:
+                linked = self._link_surname(head)
+                if linked is not None:
+                    return self._remember(self._with_span(linked, span), True, head)
+            if role is not None:
+                linked_role = self._link_role(role.sector)
+                if linked_role is not None:
+                    country = linked_role.country
+            if country is None and sector is None:
+                return None
+            if ent_person:
+                is_person = True
+                name = name or head.ent_iob_ and _ent_text(head)
+        if country is None and sector is None:
+            return None
+        if country is not None and sector is not None and country != sector and (
+                org is None or head_mention is not org):
+            code = country + sector if len(country) == 3 else country
+        else:
+            code = country or sector
+        actor = Actor(text=span.text, start=span.start_char, end=span.end_char, name=name,
+                      country=country, sector=sector, code=code)
+        return self._remember(actor, is_person, head)
+
+    def _with_span(self, actor: Actor, span: Any) -> Actor:
+        return Actor(text=span.text, start=span.start_char, end=span.end_char, name=actor.name,
+                     country=actor.country, sector=actor.sector, code=actor.code)
+
+    def _remember(self, actor: Actor, person: bool, head: Any) -> Actor:
+        surname = head.text if person and head.ent_type_ == "PERSON" else None
+        if person and actor.name:
+            surname = actor.name.split()[-1]
+        self.seen.append(_Seen(actor=actor, person=person, surname=surname, sector=actor.sector))
+        return actor
+
+    def _link_person(self, head: Any) -> Actor | None:
+        for seen in reversed(self.seen):
+            if seen.person and seen.actor.start < head.idx:
+                a = seen.actor
+                return Actor(text=head.text, start=head.idx, end=head.idx + len(head.text), name=a.name,
+                             country=a.country, sector=a.sector, code=a.code)
+        return None
+
+    def _link_surname(self, head: Any) -> Actor | None:
+        for seen in reversed(self.seen):
+            if seen.person and seen.surname and seen.surname == head.text:
+                return seen.actor
+        return None
+
+    def _link_role(self, sector: str | None) -> Actor | None:
+        for seen in reversed(self.seen):
+            if seen.actor.country and (sector is None or seen.sector == sector):
+                return seen.actor
+        return None
+
+
+def _ent_text(token: Any) -> str:
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end:
+            return str(ent.text)
+    return str(token.text)
+
+
+class ActorResolver:
+    """Dictionary matchers built once per process and vocabulary."""
+
+    def __init__(self, nlp: Any) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.dictionary = ActorDictionary.load()
+        self.people = People.load()
+        self._exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._entries: dict[str, list[Mention]] = {}
+        make = nlp.make_doc
+        exact: dict[str, Any] = {}
+        lower: dict[str, Any] = {}
+
+        def add(surface: str, mention: Mention) -> None:
+            key = surface if _case_sensitive(surface) else surface.lower()
+            self._entries.setdefault(key, []).append(mention)
+            table = exact if _case_sensitive(surface) else lower
+            if key not in table:
+                table[key] = make(surface)
+
+        for surface, entry in self.dictionary.terms():
+            if entry.kind in _ROLE_KINDS:
+                add(surface, Mention(0, 0, entry.kind, None, entry.sector, entry.name))
+            else:
+                add(surface, Mention(0, 0, entry.kind, entry.country, entry.sector, entry.name))
+        for term, code, name in _regions():
+            add(term, Mention(0, 0, "region", code, None, name))
+        for surface in self.people.surface_forms():
+            # Names are matched case-sensitively: "Rice" the person, not "rice".
+            self._entries.setdefault(surface, []).append(Mention(0, 0, "person", None, None, surface, True))
+            if surface not in exact:
+                exact[surface] = make(surface)
+        for key, pattern in exact.items():
+            self._exact.add(key, [pattern])
+        for key, pattern in lower.items():
+            self._lower.add(key, [pattern])
+
+    def match(self, doc: Any, day: dt.date | None) -> dict[int, Mention]:
+        """Token index -> the longest dictionary mention covering it."""
+        spans: list[tuple[int, int, str, bool]] = []
+        for match_id, start, end in self._exact(doc):
+            spans.append((start, end, doc.vocab.strings[match_id], True))
+        for match_id, start, end in self._lower(doc):
+            spans.append((start, end, doc.vocab.strings[match_id], False))
+        spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+        out: dict[int, Mention] = {}
+        for start, end, key, _ in spans:
+            if any(i in out for i in range(start, end)):
+                continue
+            mention = self._choose(key, day, doc[start:end])
+            if mention is None:
+                continue
+            placed = Mention(start, end, mention.kind, mention.country, mention.sector, mention.name,
+                             mention.person)
+            for i in range(start, end):
+                out[i] = placed
+        return out
+
+    def _choose(self, key: str, day: dt.date | None, span: Any) -> Mention | None:
+        options = self._entries.get(key, [])
+        if not options:
+            return None
+        persons = [m for m in options if m.person]
+        if persons:
+            tenure = self.people.lookup(key, day)
+            if tenure is not None and (len(span) > 1 or span.root.ent_type_ in ("PERSON", "") or
+                                       not [m for m in options if not m.person]):
+                return Mention(0, 0, "person", tenure.country, tenure.sector, tenure.name, True)
+        rest = [m for m in options if not m.person]
+        if not rest:
+            return None
+        # Prefer states over roles and roles over regions when one surface form is several things.
+        order = {"country": 0, "igo": 1, "capital": 2, "metonym": 3, "adjective": 4, "demonym": 5,
+                 "title": 6, "person_role": 7, "group": 8, "region": 9}
+        return sorted(rest, key=lambda m: order.get(m.kind, 10))[0]
+
+
+def _case_sensitive(surface: str) -> bool:
+    letters = [c for c in surface if c.isalpha()]
+    return len(letters) <= 4 and all(c.isupper() for c in letters)
+
+
+@functools.lru_cache(maxsize=1)
+def _regions() -> tuple[tuple[str, str, str], ...]:
+    text = resources.files("detente").joinpath("actors/data/regions.tsv").read_text(encoding="utf-8")
+    rows = csv.DictReader(io.StringIO(text), delimiter="\t")
+    return tuple((r["term"], r["code"], r["name"]) for r in rows)

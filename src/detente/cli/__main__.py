@@ -1,0 +1,5 @@
+"""``python -m detente.cli``."""
+
+from . import main
+
+main()

@@ -1,0 +1,478 @@
+"""``detente.rules.v1``: a dictionary-and-dependency-parse event coder.
+
+For every verb or noun whose lemma is in the predicate dictionary, it finds the source
+(subject, passive agent, or a noun's possessor/modifiers) and the target (the argument slots
+the pattern names), resolves both to actors, codes CAMEO and PLOVER, decides the status from
+the clause, dates the event from its own time expression, and records the pattern that fired.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .. import codes
+from ..actors import ActorResolver, ArticleActors
+from ..errors import DataError
+from ..model import Actor, Article, Event, Plover, SentenceRef, Span
+from ..registry import extractors
+from ._predicates import Predicate, PredicateTable, load_predicates
+from ._status import SPEECH, clause_status, tense_direction
+from .dates import resolve_date
+
+_SUBJ = ("nsubj", "nsubjpass", "csubj")
+_CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "parataxis", "conj"})
+_PHONE = frozenset({"phone", "telephone", "call", "videoconference", "videocall", "video"})
+# A punitive action made conditional on the target's conduct is a threat (CAMEO 13).
+_THREAT_FOR_ROOT = {"16": "1312", "17": "137", "18": "138", "19": "138", "20": "1385", "15": "138"}
+_RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "07", "08", "19"})
+
+
+class RulesConfig(BaseModel):
+    """Settings of the rules extractor."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    require_both: bool = Field(False, description="Keep only events with a coded source and target.")
+    min_confidence: float = Field(0.0, ge=0, le=1)
+
+
+@dataclass(slots=True)
+class _Found:
+    trigger: Any
+    pred: Predicate
+    source: list[Actor]
+    target: list[Actor]
+    consumed: Any = None
+
+
+class RulesExtractor:
+    """Code events from one parsed document with our dictionaries."""
+
+    name: ClassVar[str] = "detente.rules.v1"
+    version: ClassVar[str] = "1.0.0"
+    requires: ClassVar[tuple[str, ...]] = ("parse",)
+    produces: ClassVar[tuple[str, ...]] = ("events",)
+
+    def __init__(self, config: RulesConfig | None = None) -> None:
+        self.config = config or RulesConfig()
+        self._resolver: ActorResolver | None = None
+        self._resolver_vocab: int | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"config": self.config}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.config = state["config"]
+        self._resolver = None
+        self._resolver_vocab = None
+
+    @property
+    def table(self) -> PredicateTable:
+        return load_predicates()
+
+    def resolver(self, nlp_or_doc: Any) -> ActorResolver:
+        vocab = nlp_or_doc.vocab
+        if self._resolver is None or self._resolver_vocab != id(vocab):
+            self._resolver = _resolver_for(nlp_or_doc)
+            self._resolver_vocab = id(vocab)
+        return self._resolver
+
+    def actors_for(self, doc: Any, article: Article) -> ArticleActors:
+        day = article.published.date() if article.published else None
+        return ArticleActors(resolver=self.resolver(doc), doc=doc, day=day)
+
+    def __call__(self, doc: Any, article: Article, actors: ArticleActors | None = None) -> list[Event]:
+        """Events of one document (``doc`` is the spaCy parse of ``article.text``)."""
+        actors = actors or self.actors_for(doc, article)
+        events: list[Event] = []
+        for index, sent in enumerate(doc.sents):
+            events.extend(self._sentence(sent, index, article, actors))
+        return events
+
+    # -- one sentence ---------------------------------------------------------------------------
+    def _sentence(self, sent: Any, index: int, article: Article, actors: ArticleActors) -> list[Event]:
+        table = self.table
+        found: list[_Found] = []
+        consumed: set[int] = set()
+        # Resolve every noun phrase head in order first, so within-article linking sees them in order.
+        for tok in sent:
+            if tok.dep_ in (*_SUBJ, "dobj", "pobj", "appos", "agent", "attr", "conj", "poss") and tok.pos_ in (
+                    "PROPN", "NOUN", "PRON"):
+                actors.resolve(tok)
+        for tok in sent:
+            if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.dep_ == "ROOT"):
+                preds = table.verbs.get(tok.lemma_.lower())
+                if preds:
+                    hit = self._verb(tok, preds, actors)
+                    if hit is not None:
+                        found.append(hit)
+                        if hit.consumed is not None:
+                            consumed.add(hit.consumed.i)
+        for tok in sent:
+            if tok.pos_ in ("NOUN", "PROPN") and tok.i not in consumed:
+                preds = table.nouns.get(tok.lemma_.lower())
+                if preds:
+                    hit = self._noun(tok, preds, actors)
+                    if hit is not None:
+                        found.append(hit)
+        sentence = SentenceRef(index=index, start=sent.start_char, end=sent.end_char, text=sent.text)
+        events = [e for f in found if (e := self._event(f, sent, sentence, article, actors)) is not None]
+        # The sentence's main event first: substantive events before plain statements.
+        events.sort(key=lambda e: (e.cameo.root in ("01", "02") and e.trigger.text.lower() in _SAYS,
+                                   e.trigger.start))
+        return events
+
+    # -- verbs ----------------------------------------------------------------------------------
+    def _verb(self, tok: Any, preds: tuple[Predicate, ...], actors: ArticleActors) -> _Found | None:
+        particles = {c.lemma_.lower() for c in tok.children if c.dep_ == "prt"}
+        preps = {c.lower_ for c in tok.children if c.dep_ in ("prep", "agent", "dative")}
+        if any(c.dep_ == "ccomp" for c in tok.children):
+            preps.add("that")
+        if any(c.dep_ == "xcomp" for c in tok.children):
+            preps.add("to")
+        objects = _object_heads(tok)
+        for pred in preds:
+            if pred.particle and pred.particle not in particles:
+                continue
+            if pred.prep and pred.prep not in preps:
+                continue
+            obj_tok = None
+            if pred.objects:
+                obj_tok = next((o for o in objects if o.lemma_.lower() in pred.objects), None)
+                if obj_tok is None:
+                    continue
+            source = self._verb_source(tok, actors)
+            target = self._slots(tok, pred.target or ("dobj",), actors, exclude=obj_tok)
+            if not target and pred.target != () and any(c.dep_ == "ccomp" for c in tok.children):
+                comp = next(c for c in tok.children if c.dep_ == "ccomp")
+                subj = next((c for c in comp.children if c.dep_ in _SUBJ), None)
+                if subj is not None and pred.cameo[:2] in ("10", "02", "11", "12", "13"):
+                    target = actors.resolve_group(subj)
+            return _Found(trigger=tok, pred=pred, source=source, target=target, consumed=obj_tok)
+        return None
+
+    def _verb_source(self, tok: Any, actors: ArticleActors) -> list[Actor]:
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+        if passive:
+            for agent in (c for c in tok.children if c.dep_ == "agent"):
+                pobj = next((g for g in agent.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return actors.resolve_group(pobj)
+            return []
+        cur = tok
+        for _ in range(4):
+            subj = next((c for c in cur.children if c.dep_ in ("nsubj", "csubj")), None)
+            if subj is not None:
+                if subj.dep_ == "nsubj" and subj.lower_ in ("who", "that", "which") and cur.dep_ == "relcl":
+                    return actors.resolve_group(cur.head)
+                return actors.resolve_group(subj)
+            # Shared subjects: "agreed to meet", "massed troops and shelled the city", relative clauses.
+            if cur.dep_ in ("xcomp", "conj") and cur.head is not cur:
+                cur = cur.head
+                continue
+            if cur.dep_ in ("relcl", "acl") and cur.head is not cur:
+                return actors.resolve_group(cur.head)
+            break
+        return []
+
+    def _slots(self, tok: Any, slots: tuple[str, ...], actors: ArticleActors, *, exclude: Any = None
+               ) -> list[Actor]:
+        for slot in slots:
+            heads = list(_slot_heads(tok, slot, exclude))
+            for head in heads:
+                group = actors.resolve_group(head)
+                if not group and head.lemma_.lower() in ("border", "frontier"):
+                    continue
+                if group:
+                    return group
+        return []
+
+    # -- nouns ----------------------------------------------------------------------------------
+    def _noun(self, tok: Any, preds: tuple[Predicate, ...], actors: ArticleActors) -> _Found | None:
+        preps = {c.lower_ for c in tok.children if c.dep_ == "prep"}
+        for pred in preds:
+            if pred.prep and pred.prep not in preps:
+                continue
+            if pred.objects:
+                mods = {c.lemma_.lower() for c in tok.children if c.dep_ in ("compound", "amod", "nmod")}
+                if not mods & pred.objects:
+                    continue
+            source_slots = pred.source or ("poss", "compound", "amod", "by")
+            participants = self._modifier_actors(tok, source_slots, actors)
+            target = self._slots(tok, pred.target, actors) if pred.target else []
+            source = participants
+            if not source and tok.dep_ in ("dobj", "attr") and tok.head.pos_ == "VERB":
+                # "Russia launched an invasion of Ukraine": the governing verb's subject acts.
+                source = self._verb_source(tok.head, actors)
+            if not source and not target:
+                continue
+            return _Found(trigger=tok, pred=pred, source=source, target=target)
+        return None
+
+    def _modifier_actors(self, tok: Any, slots: tuple[str, ...], actors: ArticleActors) -> list[Actor]:
+        out: list[Actor] = []
+        for slot in slots:
+            for head in _slot_heads(tok, slot, None):
+                if slot in ("compound", "amod", "poss"):
+                    for mention_actor in _mention_actors(head, actors):
+                        if all(a.code != mention_actor.code for a in out):
+                            out.append(mention_actor)
+                else:
+                    for actor in actors.resolve_group(head):
+                        if all(a.code != actor.code for a in out):
+                            out.append(actor)
+            if out:
+                break
+        return out
+
+    # -- event record -----------------------------------------------------------------------------
+    def _event(self, f: _Found, sent: Any, sentence: SentenceRef, article: Article,
+               actors: ArticleActors) -> Event | None:
+        source, target = list(f.source), list(f.target)
+        code = f.pred.cameo
+        status = clause_status(f.trigger)
+        evidence = f.pred.evidence
+        reciprocal = False
+        # Conditional punishment -> threat: "massive sanctions if Russia invades Ukraine".
+        cond = _condition_of(f.trigger)
+        if cond is not None and code[:2] in _THREAT_FOR_ROOT and status != "denied":
+            cond_subj = next((c for c in cond.children if c.dep_ in _SUBJ), None)
+            cond_target = actors.resolve_group(cond_subj) if cond_subj is not None else []
+            if cond_target:
+                if not source:
+                    source = _speaker(f.trigger, actors)
+                if source:
+                    target = cond_target
+                    code = _THREAT_FOR_ROOT[code[:2]]
+                    status = "threatened"
+                    evidence += " +conditional-threat"
+        if not source and not target:
+            return None
+        if target and source:
+            source_codes = {a.code for a in source}
+            target = [a for a in target if a.code not in source_codes or a.start != source[0].start] or target
+        if not target and len(source) >= 2 and code[:2] in _RECIPROCAL_ROOTS:
+            source, target, reciprocal = source[:1], source[1:], True
+        elif not target and f.trigger.pos_ == "NOUN" and len(source) >= 2:
+            source, target, reciprocal = source[:1], source[1:], True
+        if source and target and all(a.code == b.code for a in source for b in target):
+            return None
+        if self.config.require_both and (not source or not target):
+            return None
+        if code[:2] == "04" and code in ("040", "046") and any(
+                t.lemma_.lower() in _PHONE and t.pos_ == "NOUN" for t in sent):
+            code = "041"
+        try:
+            cameo = codes.cameo(code)
+        except DataError:
+            return None
+        plover = codes.plover_for_cameo(code) if code != f.pred.cameo or not f.pred.plover else Plover(
+            event=codes.normalize_plover(f.pred.plover), mode=f.pred.mode)
+        if plover is None:
+            plover = Plover(event="", mode=None)
+        date, precision, date_source = self._date(f.trigger, article, status)
+        if date is not None and article.published and date > article.published.date() and status in (
+                "occurred", "intended"):
+            status = "scheduled"
+        confidence = 0.5 + (0.2 if source and target else 0.0) + (0.1 if f.pred.specificity else 0.0)
+        if status in ("hypothetical", "denied"):
+            confidence -= 0.1
+        if confidence < self.config.min_confidence:
+            return None
+        trig = f.trigger
+        trigger = Span(start=trig.idx, end=trig.idx + len(trig.text), text=trig.text)
+        key = "|".join([article.id, str(trigger.start), code, ",".join(a.code or "" for a in source),
+                        ",".join(a.code or "" for a in target)])
+        return Event(
+            id=hashlib.blake2b(key.encode(), digest_size=10).hexdigest(),
+            article_id=article.id, sentence=sentence, trigger=trigger,
+            source=tuple(source), target=tuple(target), cameo=cameo, plover=plover, status=status,
+            date=date, date_precision=precision, date_source=date_source,
+            negated=status == "denied", reciprocal=reciprocal, confidence=round(confidence, 2),
+            extractor=f"{self.name}@{self.version}", evidence=evidence,
+        )
+
+    def _date(self, trigger: Any, article: Article, status: str) -> tuple[dt.date | None, str, str]:
+        if article.published is None:
+            return None, "unknown", "unknown"
+        anchor = article.published.date()
+        direction = tense_direction(trigger, status)
+        for ent in _clause_dates(trigger):
+            resolved = resolve_date(ent.text, anchor, direction=direction)  # type: ignore[arg-type]
+            if resolved is not None:
+                return resolved.date, resolved.precision, "text"
+        return anchor, "day", "publication"
+
+
+_SAYS = frozenset({"said", "says", "say", "told", "tells", "stated", "added", "noted", "announced"})
+
+
+def _object_heads(tok: Any) -> list[Any]:
+    """Direct objects, objects of an infinitival complement, of 'with', and attributes."""
+    out = [c for c in tok.children if c.dep_ in ("dobj", "attr", "oprd", "nsubjpass")]
+    for c in tok.children:
+        if c.dep_ == "xcomp":
+            out.extend(g for g in c.children if g.dep_ == "dobj")
+        if c.dep_ == "prep" and c.lower_ in ("with", "for", "on", "in", "to", "against"):
+            out.extend(g for g in c.children if g.dep_ == "pobj")
+    more = []
+    for o in out:
+        more.extend(o.conjuncts)
+    return out + more
+
+
+def _slot_heads(tok: Any, slot: str, exclude: Any) -> list[Any]:
+    out: list[Any] = []
+    if slot == "dobj":
+        out = [c for c in tok.children if c.dep_ in ("dobj",) and c is not exclude]
+        if exclude is not None and exclude.dep_ == "pobj":
+            out += [c for c in tok.children if c.dep_ == "dobj"]
+    elif slot == "iobj":
+        out = [c for c in tok.children if c.dep_ in ("dative", "iobj")]
+        out += [g for c in tok.children if c.dep_ == "dative" for g in c.children if g.dep_ == "pobj"]
+    elif slot in ("compound", "amod", "poss"):
+        out = [c for c in tok.children if c.dep_ == slot or (slot == "compound" and c.dep_ == "nmod")]
+        if slot == "compound":
+            # Hyphenated pairs ("U.S.-Russia talks") hang their parts off the first modifier.
+            out += [g for c in out for g in c.children if g.dep_ in ("compound", "amod", "nmod", "punct")
+                    and not g.is_punct]
+    elif slot in ("ccomp", "that"):
+        for c in tok.children:
+            if c.dep_ == "ccomp":
+                out += [g for g in c.children if g.dep_ in _SUBJ]
+    elif slot == "by":
+        for c in tok.children:
+            if c.dep_ in ("agent", "prep") and c.lower_ == "by":
+                out += [g for g in c.children if g.dep_ == "pobj"]
+    else:
+        for c in tok.children:
+            if c.dep_ in ("prep", "dative") and c.lower_ == slot:
+                out += [g for g in c.children if g.dep_ == "pobj"]
+        # "talks with Russia" may also attach the preposition to the object noun.
+        if not out:
+            for obj in (c for c in tok.children if c.dep_ == "dobj"):
+                for c in obj.children:
+                    if c.dep_ == "prep" and c.lower_ == slot:
+                        out += [g for g in c.children if g.dep_ == "pobj"]
+    return [o for o in out if o is not exclude]
+
+
+def _mention_actors(head: Any, actors: ArticleActors) -> list[Actor]:
+    """Every actor named inside a modifier ("Biden-Putin", "U.S.-Russia", "Russia-NATO")."""
+    tokens = sorted(head.subtree, key=lambda t: t.i)
+    mentions = actors.mentions_in(tokens)
+    named = [m for m in mentions if m.kind not in ("title", "group", "person_role")]
+    if len(named) <= 1:
+        actor = actors.resolve(head)
+        return [actor] if actor is not None else []
+    doc = head.doc
+    out = []
+    for m in named:
+        span = doc[m.start:m.end]
+        actor = actors.resolve(span.root)
+        if actor is None or actor.code is None:
+            sector = m.sector if m.kind in ("capital", "metonym", "igo") else None
+            country = m.country
+            code = (country + sector) if country and sector and len(country) == 3 and m.kind != "igo" else (
+                country or sector)
+            actor = Actor(text=span.text, start=span.start_char, end=span.end_char, name=m.name,
+                          country=country, sector=sector, code=code)
+        out.append(actor)
+    return out
+
+
+def _condition_of(tok: Any) -> Any:
+    """An 'if'/'unless' clause attached to the trigger or one of its ancestors in the sentence."""
+    cur = tok
+    for _ in range(8):
+        for c in cur.children:
+            if c.dep_ == "advcl" and c is not tok and any(
+                    g.dep_ == "mark" and g.lower_ in ("if", "unless") for g in c.children):
+                if tok not in set(c.subtree):
+                    return c
+        if cur.head is cur:
+            break
+        cur = cur.head
+    return None
+
+
+def _speaker(tok: Any, actors: ArticleActors) -> list[Actor]:
+    """The subject of the nearest speech verb governing the trigger ("..., the official said")."""
+    cur = tok
+    for _ in range(10):
+        if cur.lemma_.lower() in SPEECH and cur.pos_ == "VERB":
+            subj = next((c for c in cur.children if c.dep_ == "nsubj"), None)
+            if subj is not None:
+                return actors.resolve_group(subj)
+        for c in cur.children:
+            if c.dep_ in ("parataxis", "ccomp") and c.lemma_.lower() in SPEECH and c is not tok:
+                subj = next((g for g in c.children if g.dep_ == "nsubj"), None)
+                if subj is not None:
+                    return actors.resolve_group(subj)
+        if cur.head is cur:
+            break
+        cur = cur.head
+    return []
+
+
+def _clause_dates(trigger: Any) -> list[Any]:
+    """DATE entities in the trigger's own clause (not in nested clauses), nearest first."""
+    doc = trigger.doc
+    sent = trigger.sent
+    inside: list[Any] = []
+    for ent in doc.ents:
+        if ent.label_ not in ("DATE", "TIME") or not (sent.start <= ent.start < sent.end):
+            continue
+        cur = ent.root
+        ok = False
+        for _ in range(8):
+            if cur is trigger:
+                ok = True
+                break
+            if cur.dep_ in _CLAUSE_DEPS and cur is not ent.root:
+                break
+            if cur.head is cur:
+                break
+            cur = cur.head
+        if ok:
+            inside.append(ent)
+    inside.sort(key=lambda e: abs(e.start - trigger.i))
+    return inside
+
+
+_RESOLVERS: dict[int, ActorResolver] = {}
+
+
+def _resolver_for(nlp_or_doc: Any) -> ActorResolver:
+    # One resolver per vocabulary and process: building the matchers takes about a second.
+    key = id(nlp_or_doc.vocab)
+    resolver = _RESOLVERS.get(key)
+    if resolver is None:
+        from spacy.lang.en import English
+
+        holder = nlp_or_doc if hasattr(nlp_or_doc, "make_doc") else _VocabNLP(nlp_or_doc.vocab, English)
+        resolver = ActorResolver(holder)
+        _RESOLVERS.clear()
+        _RESOLVERS[key] = resolver
+    return resolver
+
+
+class _VocabNLP:
+    """Just enough of a Language for the matchers: a vocab and a tokenizer sharing it."""
+
+    def __init__(self, vocab: Any, lang: Any) -> None:
+        self.vocab = vocab
+        self._tok = lang(vocab=vocab).tokenizer
+
+    def make_doc(self, text: str) -> Any:
+        return self._tok(text)
+
+
+@extractors.register("detente.rules.v1")
+def make_rules_extractor(**config: Any) -> RulesExtractor:
+    """Build the rules extractor from validated settings."""
+    return RulesExtractor(RulesConfig(**config))

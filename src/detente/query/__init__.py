@@ -1,0 +1,193 @@
+"""Queries shared by the CLI, REST API and dashboard. Every value is a bound parameter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from ..store import Store
+
+__all__ = ["Database", "EventFilter", "open_store"]
+
+_CODE_RE = re.compile(r"^[A-Za-z]{2,12}$")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventFilter:
+    """Filters for :meth:`Database.events`; all optional."""
+
+    actor: str | None = None
+    dyad: str | None = None
+    cameo: str | None = None
+    plover: str | None = None
+    status: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    article: str | None = None
+    limit: int | None = 100
+    offset: int = 0
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.actor:
+            code = _code(self.actor, "--actor")
+            clauses.append("EXISTS (SELECT 1 FROM event_actors a WHERE a.event_id = e.id AND "
+                           "(a.country = ? OR a.code LIKE ? || '%'))")
+            params += [code, code]
+        if self.dyad:
+            parts = self.dyad.upper().split("-")
+            if len(parts) != 2:
+                raise ConfigError(f"--dyad expects two actor codes like USA-RUS, got {self.dyad!r}", code="E102")
+            a, b = (_code(p, "--dyad") for p in parts)
+            side = ("EXISTS (SELECT 1 FROM event_actors x WHERE x.event_id = e.id AND x.role = ? AND "
+                    "(x.country = ? OR x.code LIKE ? || '%'))")
+            clauses.append(f"(({side} AND {side}) OR (e.reciprocal AND {side} AND {side}))")
+            params += ["source", a, a, "target", b, b, "source", b, b, "target", a, a]
+        if self.cameo:
+            if not re.fullmatch(r"\d{2,4}", self.cameo):
+                raise ConfigError(f"--cameo expects a CAMEO code prefix such as 04 or 042, got {self.cameo!r}",
+                                  code="E102")
+            clauses.append("e.cameo_code LIKE ? || '%'")
+            params.append(self.cameo)
+        if self.plover:
+            clauses.append("e.plover_event = ?")
+            params.append(self.plover.upper())
+        if self.status:
+            clauses.append("e.status = ?")
+            params.append(self.status.lower())
+        if self.since:
+            clauses.append("e.date >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append("e.date <= ?")
+            params.append(self.until)
+        if self.article:
+            clauses.append("(e.article_id = ? OR e.article_id IN (SELECT id FROM articles WHERE source_id = ?))")
+            params += [self.article, self.article]
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _code(value: str, option: str) -> str:
+    value = value.strip().upper()
+    if not _CODE_RE.match(value):
+        raise ConfigError(f"{option} expects an actor code such as RUS, USAGOV or NATO, got {value!r}", code="E102")
+    return value
+
+
+EVENT_COLUMNS = ("e.id, e.date, e.source_code AS source, e.cameo_code AS cameo, e.cameo_name, "
+                 "e.plover_event AS plover, e.target_code AS target, e.status, e.goldstein, e.quad_class, "
+                 "e.reciprocal, e.confidence, e.trigger_text AS trigger, e.article_id, "
+                 "substr(a.text, e.sentence_start + 1, e.sentence_end - e.sentence_start) AS sentence")
+
+
+class Database:
+    """Read access to a detente store: queries return Arrow tables (``.to_pandas()`` for pandas)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def events(self, flt: EventFilter | None = None, **filters: Any) -> Any:
+        """Events as an Arrow table (one row per event), newest first."""
+        flt = flt or EventFilter(**filters)
+        where, params = flt.where()
+        sql = (f"SELECT {EVENT_COLUMNS} FROM events e JOIN articles a ON a.id = e.article_id{where} "
+               "ORDER BY e.date DESC NULLS LAST, e.article_id, e.sentence_index, e.trigger_start")
+        if flt.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [flt.limit, flt.offset]
+        return self.store.sql(sql, params)
+
+    def events_df(self, **filters: Any) -> Any:
+        """Events as a pandas DataFrame."""
+        return self.events(**filters).to_pandas()
+
+    def event_records(self, flt: EventFilter | None = None, **filters: Any) -> list[dict[str, Any]]:
+        """Events in their public JSON shape."""
+        flt = flt or EventFilter(**filters)
+        where, params = flt.where()
+        sql = (f"SELECT e.record FROM events e{where} "
+               "ORDER BY e.date DESC NULLS LAST, e.article_id, e.sentence_index, e.trigger_start")
+        if flt.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [flt.limit, flt.offset]
+        rows = self.store.con.execute(sql, params).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def articles(self, *, limit: int | None = 100, with_text: bool = False) -> Any:
+        cols = "id, published, outlet, title, url, source_path, source_id, language" + (", text" if with_text else "")
+        sql = (f"SELECT {cols}, (SELECT count(*) FROM events e WHERE e.article_id = articles.id) AS events "
+               "FROM articles ORDER BY published DESC NULLS LAST, id")
+        params: list[Any] = []
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return self.store.sql(sql, params)
+
+    def failures(self, *, limit: int | None = 100) -> Any:
+        sql = "SELECT source, stage, code, message, created_at FROM failures ORDER BY created_at DESC, source"
+        params: list[Any] = []
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return self.store.sql(sql, params)
+
+    def quotes(self, *, actor: str | None = None, since: dt.date | None = None, limit: int | None = 100) -> Any:
+        clauses, params = [], []
+        if actor:
+            code = _code(actor, "--actor")
+            clauses.append("(q.speaker_country = ? OR q.speaker_code LIKE ? || '%')")
+            params += [code, code]
+        if since:
+            clauses.append("a.published >= ?")
+            params.append(since)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        sql = ("SELECT q.id, a.published, q.speaker_text AS speaker, q.speaker_code, q.cue, q.direct, "
+               f"q.content_text AS content, q.article_id FROM quotes q JOIN articles a ON a.id = q.article_id{where} "
+               "ORDER BY a.published DESC NULLS LAST, q.article_id, q.content_start")
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return self.store.sql(sql, params)
+
+    def stats(self) -> dict[str, Any]:
+        con = self.store.con
+        counts = self.store.counts()
+        by_status = dict(con.execute("SELECT status, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC").fetchall())
+        by_root = dict(con.execute("SELECT cameo_root, count(*) FROM events GROUP BY 1 ORDER BY 1").fetchall())
+        by_plover = dict(con.execute(
+            "SELECT plover_event, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC").fetchall())
+        top = con.execute(
+            "SELECT code, count(*) FROM event_actors WHERE code IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10"
+        ).fetchall()
+        span = con.execute("SELECT min(date), max(date) FROM events").fetchone()
+        return {"counts": counts, "events_by_status": by_status, "events_by_cameo_root": by_root,
+                "events_by_plover": by_plover, "top_actors": dict(top),
+                "first_event": span[0].isoformat() if span and span[0] else None,
+                "last_event": span[1].isoformat() if span and span[1] else None,
+                "migrations": self.store.migrations()}
+
+
+def open_store(path: str | Path | None = None, *, read_only: bool = False) -> Database:
+    """Open (creating and migrating if needed) a detente database for queries.
+
+    Example::
+
+        db = open_store("detente.duckdb")
+        db.events(dyad="USA-RUS", status="scheduled").to_pandas()
+    """
+    return Database(Store(path, read_only=read_only))

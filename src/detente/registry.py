@@ -1,0 +1,55 @@
+"""One registry per plug point, built on ``catalogue`` with entry points.
+
+Plugins register through the entry-point groups ``detente_ingesters``,
+``detente_extractors`` and ``detente_exporters``; the built-ins register the same
+way (by decorating at import of their module), so the plugin path always runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import catalogue
+
+from .errors import Errors, RegistryError
+
+
+class _Registry:
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._reg = catalogue.create("detente", kind, entry_points=True)
+
+    def register(self, name: str, *, func: Any = None) -> Any:
+        return self._reg.register(name, func=func)
+
+    def get(self, name: str) -> Any:
+        _load_builtins()
+        try:
+            return self._reg.get(name)
+        except catalogue.RegistryError:
+            available = ", ".join(sorted(self._reg.get_all())) or "(none)"
+            raise RegistryError(
+                Errors.E301.format(kind=self.kind[:-1], name=name, available=available), code="E301"
+            ) from None
+
+    def names(self) -> list[str]:
+        _load_builtins()
+        return sorted(self._reg.get_all())
+
+    def get_all(self) -> dict[str, Any]:
+        _load_builtins()
+        return dict(self._reg.get_all())
+
+
+ingesters = _Registry("ingesters")
+extractors = _Registry("extractors")
+exporters = _Registry("exporters")
+
+_BUILTINS = ("detente.ingest", "detente.extract", "detente.export")
+
+
+def _load_builtins() -> None:
+    import importlib
+
+    for module in _BUILTINS:
+        importlib.import_module(module)

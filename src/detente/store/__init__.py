@@ -1,0 +1,279 @@
+"""Store: an embedded DuckDB file with recorded migrations and idempotent, transactional writes.
+
+Tables: articles, events, event_actors, quotes, failures, runs, schema_migrations. Each
+batch of articles is written with its events, quotes and failures in one transaction, so a
+run killed at any moment and started again loses nothing and duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import platform
+import uuid
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import Errors, StoreError
+from ..model import Failure, Result, event_json, quote_json
+
+if TYPE_CHECKING:
+    from ..config import Settings
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["DEFAULT_DB", "MIGRATIONS", "Store", "default_db_path"]
+
+DEFAULT_DB = "detente.duckdb"
+
+#: Named, ordered schema migrations; each is applied once and recorded in schema_migrations.
+MIGRATIONS: list[tuple[str, str]] = [
+    ("0001_initial", """
+        CREATE TABLE articles (
+            id VARCHAR PRIMARY KEY, url VARCHAR, outlet VARCHAR, title VARCHAR, published TIMESTAMP,
+            language VARCHAR, text VARCHAR NOT NULL, source_path VARCHAR, source_id VARCHAR,
+            byline VARCHAR, dateline VARCHAR, run_id VARCHAR, ingested_at TIMESTAMP
+        );
+        CREATE TABLE events (
+            id VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL, sentence_index INTEGER,
+            sentence_start INTEGER, sentence_end INTEGER, trigger_start INTEGER, trigger_end INTEGER,
+            trigger_text VARCHAR, source_code VARCHAR, source_country VARCHAR, source_sector VARCHAR,
+            target_code VARCHAR, target_country VARCHAR, target_sector VARCHAR,
+            cameo_code VARCHAR, cameo_root VARCHAR, cameo_name VARCHAR, goldstein DOUBLE, quad_class INTEGER,
+            plover_event VARCHAR, plover_mode VARCHAR, status VARCHAR, date DATE, date_precision VARCHAR,
+            date_source VARCHAR, place_name VARCHAR, place_country VARCHAR, place_lat DOUBLE, place_lon DOUBLE,
+            negated BOOLEAN, reciprocal BOOLEAN, confidence DOUBLE, extractor VARCHAR, evidence VARCHAR,
+            record JSON
+        );
+        CREATE TABLE event_actors (
+            event_id VARCHAR NOT NULL, role VARCHAR NOT NULL, position INTEGER NOT NULL, text VARCHAR,
+            start_char INTEGER, end_char INTEGER, name VARCHAR, country VARCHAR, sector VARCHAR, code VARCHAR
+        );
+        CREATE TABLE quotes (
+            id VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL, speaker_text VARCHAR, speaker_code VARCHAR,
+            speaker_country VARCHAR, speaker_sector VARCHAR, speaker_name VARCHAR, cue VARCHAR,
+            content_start INTEGER, content_end INTEGER, content_text VARCHAR, direct BOOLEAN, record JSON
+        );
+        CREATE TABLE failures (
+            id VARCHAR PRIMARY KEY, source VARCHAR, stage VARCHAR, code VARCHAR, message VARCHAR,
+            article_id VARCHAR, run_id VARCHAR, created_at TIMESTAMP
+        );
+        CREATE TABLE runs (
+            id VARCHAR PRIMARY KEY, started_at TIMESTAMP, finished_at TIMESTAMP, inputs JSON,
+            settings JSON, versions JSON, counts JSON, status VARCHAR
+        );
+        CREATE INDEX events_article ON events(article_id);
+        CREATE INDEX event_actors_event ON event_actors(event_id);
+        CREATE INDEX quotes_article ON quotes(article_id);
+    """),
+]
+
+
+def default_db_path() -> str:
+    """``$DETENTE_DB`` or ``./detente.duckdb``."""
+    return os.environ.get("DETENTE_DB") or DEFAULT_DB
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Store:
+    """A DuckDB database of articles, events, quotes and failures."""
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        import duckdb
+
+        self.path = str(path or default_db_path())
+        try:
+            if read_only and self.path != ":memory:" and not Path(self.path).exists():
+                raise StoreError(Errors.E601.format(path=self.path, detail="no such database; run "
+                                                    "`detente ingest` first"), code="E601")
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(Errors.E601.format(path=self.path, detail=exc), code="E601") from exc
+        if not read_only:
+            self.migrate()
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def migrate(self) -> list[str]:
+        """Apply pending migrations in order; return the names applied."""
+        self.con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, "
+                         "applied_at TIMESTAMP)")
+        done = {r[0] for r in self.con.execute("SELECT name FROM schema_migrations").fetchall()}
+        known = {name for name, _ in MIGRATIONS}
+        unknown = done - known
+        if unknown:
+            raise StoreError(Errors.E602.format(path=self.path, found=sorted(unknown)[-1], known=sorted(known)[-1]),
+                             code="E602")
+        applied = []
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                self.con.execute(sql)
+                self.con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [name, _now()])
+                self.con.execute("COMMIT")
+            except Exception:
+                self.con.execute("ROLLBACK")
+                raise
+            applied.append(name)
+            logger.info("applied migration %s to %s", name, self.path)
+        return applied
+
+    def migrations(self) -> list[str]:
+        return [r[0] for r in self.con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+
+    # -- runs -----------------------------------------------------------------------------------
+    def start_run(self, settings: Settings, inputs: Sequence[str]) -> str:
+        from .. import __version__
+
+        run_id = uuid.uuid4().hex[:16]
+        import duckdb
+        import spacy
+
+        versions = {"detente": __version__, "spacy": spacy.__version__, "duckdb": duckdb.__version__,
+                    "python": platform.python_version()}
+        self.con.execute("INSERT INTO runs (id, started_at, inputs, settings, versions, status) "
+                         "VALUES (?, ?, ?, ?, ?, 'running')",
+                         [run_id, _now(), json.dumps(list(inputs)), settings.model_dump_json(),
+                          json.dumps(versions)])
+        return run_id
+
+    def finish_run(self, run_id: str | None, counts: dict[str, Any], status: str = "finished") -> None:
+        self.con.execute("UPDATE runs SET finished_at = ?, counts = ?, status = ? WHERE id = ?",
+                         [_now(), json.dumps(counts), status, run_id])
+
+    # -- writes ---------------------------------------------------------------------------------
+    def known_article_ids(self, ids: Sequence[str]) -> set[str]:
+        if not ids:
+            return set()
+        rows = self.con.execute("SELECT id FROM articles WHERE id IN (SELECT unnest(?))", [list(ids)]).fetchall()
+        return {r[0] for r in rows}
+
+    def write_results(self, results: Iterable[Result], failures: Iterable[Failure] = (), *,
+                      run_id: str | None = None) -> None:
+        """Write articles with their events and quotes, and failures, in one transaction."""
+        import pyarrow as pa
+
+        articles: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        actors: list[dict[str, Any]] = []
+        quotes: list[dict[str, Any]] = []
+        fails: list[dict[str, Any]] = []
+        now = _now()
+        for failure in failures:
+            fails.append(_failure_row(failure, run_id, now))
+        for result in results:
+            a = result.article
+            for failure in result.failures:
+                fails.append(_failure_row(failure, run_id, now))
+            if result.failures:
+                continue  # the article is retried on the next run
+            articles.append({"id": a.id, "url": a.url, "outlet": a.outlet, "title": a.title,
+                             "published": a.published, "language": a.language, "text": a.text,
+                             "source_path": a.source_path, "source_id": a.source_id, "byline": a.byline,
+                             "dateline": a.dateline, "run_id": run_id, "ingested_at": now})
+            for e in result.events:
+                events.append(_event_row(e))
+                for role, group in (("source", e.source), ("target", e.target)):
+                    for position, actor in enumerate(group):
+                        actors.append({"event_id": e.id, "role": role, "position": position, "text": actor.text,
+                                       "start_char": actor.start, "end_char": actor.end, "name": actor.name,
+                                       "country": actor.country, "sector": actor.sector, "code": actor.code})
+            for q in result.quotes:
+                s = q.speaker
+                quotes.append({"id": q.id, "article_id": q.article_id, "speaker_text": q.speaker_text,
+                               "speaker_code": s.code if s else None, "speaker_country": s.country if s else None,
+                               "speaker_sector": s.sector if s else None, "speaker_name": s.name if s else None,
+                               "cue": q.cue, "content_start": q.content.start, "content_end": q.content.end,
+                               "content_text": q.content.text, "direct": q.direct,
+                               "record": json.dumps(quote_json(q))})
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for table, rows in (("articles", articles), ("events", events), ("event_actors", actors),
+                                ("quotes", quotes), ("failures", fails)):
+                if not rows:
+                    continue
+                frame = pa.Table.from_pylist(_dedupe(rows, table))
+                con.register("_incoming", frame)
+                cols = ", ".join(frame.column_names)
+                if table == "event_actors":
+                    con.execute("DELETE FROM event_actors WHERE event_id IN (SELECT DISTINCT event_id FROM _incoming)")
+                    con.execute(f"INSERT INTO event_actors ({cols}) SELECT {cols} FROM _incoming")
+                else:
+                    con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming "
+                                f"WHERE id NOT IN (SELECT id FROM {table})")
+                con.unregister("_incoming")
+            con.execute("COMMIT")
+        except Exception as exc:
+            con.execute("ROLLBACK")
+            raise StoreError(Errors.E601.format(path=self.path, detail=exc), code="E601") from exc
+
+    # -- reads ----------------------------------------------------------------------------------
+    def sql(self, query: str, params: Sequence[Any] | None = None) -> Any:
+        """Run a parameterised query and return a pyarrow Table."""
+        return self.con.sql(query, params=list(params or [])).to_arrow_table()
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for table in ("articles", "events", "event_actors", "quotes", "failures", "runs"):
+            row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            out[table] = int(row[0]) if row else 0
+        return out
+
+
+def _dedupe(rows: list[dict[str, Any]], table: str) -> list[dict[str, Any]]:
+    if table == "event_actors":
+        return rows
+    seen: set[str] = set()
+    out = []
+    for row in rows:
+        if row["id"] in seen:
+            continue
+        seen.add(row["id"])
+        out.append(row)
+    return out
+
+
+def _failure_row(failure: Failure, run_id: str | None, now: dt.datetime) -> dict[str, Any]:
+    key = f"{failure.source}|{failure.stage}|{failure.message}"
+    return {"id": hashlib.blake2b(key.encode(), digest_size=10).hexdigest(), "source": failure.source,
+            "stage": failure.stage, "code": failure.code, "message": failure.message,
+            "article_id": failure.article_id, "run_id": run_id, "created_at": now}
+
+
+def _event_row(e: Any) -> dict[str, Any]:
+    s = e.source[0] if e.source else None
+    t = e.target[0] if e.target else None
+    return {
+        "id": e.id, "article_id": e.article_id, "sentence_index": e.sentence.index,
+        "sentence_start": e.sentence.start, "sentence_end": e.sentence.end,
+        "trigger_start": e.trigger.start, "trigger_end": e.trigger.end, "trigger_text": e.trigger.text,
+        "source_code": s.code if s else None, "source_country": s.country if s else None,
+        "source_sector": s.sector if s else None, "target_code": t.code if t else None,
+        "target_country": t.country if t else None, "target_sector": t.sector if t else None,
+        "cameo_code": e.cameo.code, "cameo_root": e.cameo.root, "cameo_name": e.cameo.name,
+        "goldstein": e.cameo.goldstein, "quad_class": e.cameo.quad_class, "plover_event": e.plover.event,
+        "plover_mode": e.plover.mode, "status": e.status, "date": e.date, "date_precision": e.date_precision,
+        "date_source": e.date_source, "place_name": e.place.name if e.place else None,
+        "place_country": e.place.country if e.place else None, "place_lat": e.place.lat if e.place else None,
+        "place_lon": e.place.lon if e.place else None, "negated": e.negated, "reciprocal": e.reciprocal,
+        "confidence": e.confidence, "extractor": e.extractor, "evidence": e.evidence,
+        "record": json.dumps(event_json(e)),
+    }

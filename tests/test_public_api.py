@@ -1,0 +1,31 @@
+"""The public surface: exactly these names, and the registries' contents."""
+
+from __future__ import annotations
+
+import detente
+
+
+def test_public_api_all() -> None:
+    public = {name for name in dir(detente) if not name.startswith("_")} - {
+        "annotations", "logging", "version", "PackageNotFoundError",
+        # subpackages imported as a side effect of importing the public names
+        "actors", "clean", "cli", "codes", "config", "errors", "export", "extract", "ingest", "model", "parse",
+        "pipeline", "query", "registry", "store", "evaluate",
+    }
+    assert public == set(detente.__all__) - {"__version__"}
+
+
+def test_registries() -> None:
+    assert "detente.rules.v1" in detente.extractors.names()
+    assert {"gdelt", "plover", "parquet", "csv"} <= set(detente.exporters.names())
+    assert {"detente.text.v1", "detente.html.v1", "detente.jsonl.v1", "detente.csv.v1", "detente.feed.v1",
+            "detente.warc.v1"} <= set(detente.ingesters.names())
+
+
+def test_unknown_extractor_lists_available() -> None:
+    import pytest
+
+    from detente.errors import RegistryError
+
+    with pytest.raises(RegistryError, match=r"No extractor named 'nope'. Available: .*detente.rules.v1"):
+        detente.extractors.get("nope")
