@@ -61,7 +61,7 @@ def _set_dotted(data: dict[str, Any], key: str, value: Any) -> None:
     if len(parts) != 2:
         raise ConfigError(Errors.E101.format(key=key, available=", ".join(setting_names())), code="E101")
     section, name = parts
-    if section not in data or name not in Settings.model_fields[section].annotation.model_fields:  # type: ignore[union-attr]
+    if section not in data or f"{section}.{name}" not in setting_names():
         raise ConfigError(Errors.E101.format(key=key, available=", ".join(setting_names())), code="E101")
     data[section][name] = value
 
@@ -71,8 +71,7 @@ def setting_names() -> list[str]:
     names = []
     for section, field in Settings.model_fields.items():
         sub = field.annotation
-        assert sub is not None
-        for name in sub.model_fields:  # type: ignore[union-attr]
+        for name in getattr(sub, "model_fields", {}):
             names.append(f"{section}.{name}")
     return names
 

@@ -118,7 +118,8 @@ def _worker_init(settings: Settings) -> None:
 
 
 def _worker_code(articles: list[Article]) -> list[Result]:
-    assert _WORKER is not None
+    if _WORKER is None:  # the pool's initializer always runs first; this guards misuse
+        raise ExtractionError("worker process was not initialised", code="E401")
     return _WORKER.code(articles)
 
 

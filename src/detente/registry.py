@@ -7,11 +7,14 @@ way (by decorating at import of their module), so the plugin path always runs.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import catalogue
 
 from .errors import Errors, RegistryError
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Registry:
@@ -19,8 +22,14 @@ class _Registry:
         self.kind = kind
         self._reg = catalogue.create("detente", kind, entry_points=True)
 
-    def register(self, name: str, *, func: Any = None) -> Any:
-        return self._reg.register(name, func=func)
+    def register(self, name: str) -> Callable[[F], F]:
+        """Decorator: register ``func`` under ``name`` (namespaced and versioned, e.g. detente.rules.v1)."""
+
+        def wrap(func: F) -> F:
+            self._reg.register(name, func=func)
+            return func
+
+        return wrap
 
     def get(self, name: str) -> Any:
         _load_builtins()

@@ -161,6 +161,7 @@ Nothing happened in Sylvania.
 <Sentence category="T" date="bad" id="S4" evaluate="true"/>
 <Text>
 A quiet day.
+#calm
 </Text>
 </Sentence>
 </Sentences>
@@ -184,6 +185,7 @@ def test_petr2_gsr(tmp_path: Path) -> None:
     assert second.target_codes == ()
     assert s3.no_event and s3.events == ()  # the commented-out coding is ignored
     assert s4.no_event and s4.published is None
+    assert s4.text == "A quiet day. #calm"
 
 
 def test_petr2_gsr_malformed(tmp_path: Path) -> None:

@@ -113,6 +113,7 @@ class ArticleActors:
         mentions = self.mentions_in(tokens)
         if head.lemma_.lower() in _PLACE_NOUNS:
             # "its border with Ukraine": the place belongs to the country named inside it.
+            mentions = self.mentions_in(list(head.subtree))
             inner = [m for m in mentions if m.kind in _PLACE_KINDS or m.kind in _ORG_KINDS or m.person]
             if not inner:
                 return None
@@ -125,11 +126,16 @@ class ArticleActors:
         while start_tok < end_tok - 1 and doc[start_tok].is_punct:
             start_tok += 1
         span = doc[start_tok:end_tok]
-        person = next((m for m in mentions if m.person), None)
+        head_match = self.matches.get(head.i)
+        person = head_match if head_match is not None and head_match.person else next(
+            (m for m in mentions if m.person), None)
         org = next((m for m in mentions if m.kind in _ORG_KINDS), None)
         place = next((m for m in mentions if m.kind in _PLACE_KINDS), None)
         head_mention = self.matches.get(head.i)
         roles = [m for m in mentions if m.kind in _ROLE_KINDS]
+        if head_mention is None and head.pos_ == "NOUN":
+            # "military cooperation", "police reform": a role word modifying a thing is not an actor.
+            roles = []
         role = head_mention if head_mention is not None and head_mention.kind in _ROLE_KINDS else (
             roles[0] if roles else None)
         name: str | None = None
@@ -164,9 +170,10 @@ class ArticleActors:
                 return None
             if ent_person:
                 is_person = True
-                name = name or head.ent_iob_ and _ent_text(head)
+                name = name or _ent_text(head)
         if country is None and sector is None:
             return None
+        code: str | None
         if country is not None and sector is not None and country != sector and (
                 org is None or head_mention is not org):
             code = country + sector if len(country) == 3 else country

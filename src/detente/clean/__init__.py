@@ -48,20 +48,12 @@ _SPACES_RE = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 
 # English function words for the language check: frequent, short, and rare in other languages.
 _ENGLISH = frozenset(
-    "the of and to in is was that for on with as by at from it his her their has have had be been "
-    "are were said will would not but which who this an or after its they he she we also than more "
-    "about over into against could should there when what while".split()
+    ["the", "of", "and", "to", "in", "is", "was", "that", "for", "on", "with", "as", "by", "at", "from", "it", "his", "her", "their", "has", "have", "had", "be", "been", "are", "were", "said", "will", "would", "not", "but", "which", "who", "this", "an", "or", "after", "its", "they", "he", "she", "we", "also", "than", "more", "about", "over", "into", "against", "could", "should", "there", "when", "what", "while"]
 )
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 # Frequent function words of other languages written in Latin script, none of them English words.
 _FOREIGN = frozenset(
-    "le la les des du et est une dans pour que qui sur pas avec sont ont aux ce cette il elle nous vous ils "
-    "el los las del y con por para una es lo se su sus al pero como más muy también fue "
-    "der das und ist mit von dem nicht ein eine sich auf auch nach wird bei zum zur ich wir sie "
-    "di che per non della delle degli nel nella sono gli questo anche "
-    "do da em um uma não os ao pelo pela são foi mais "
-    "het een van zijn niet ook naar voor maar wordt "
-    "och att som för med är inte til og ikke jest nie się na że do jak".split()
+    ["le", "la", "les", "des", "du", "et", "est", "une", "dans", "pour", "que", "qui", "sur", "pas", "avec", "sont", "ont", "aux", "ce", "cette", "il", "elle", "nous", "vous", "ils", "el", "los", "las", "del", "y", "con", "por", "para", "una", "es", "lo", "se", "su", "sus", "al", "pero", "como", "más", "muy", "también", "fue", "der", "das", "und", "ist", "mit", "von", "dem", "nicht", "ein", "eine", "sich", "auf", "auch", "nach", "wird", "bei", "zum", "zur", "ich", "wir", "sie", "di", "che", "per", "non", "della", "delle", "degli", "nel", "nella", "sono", "gli", "questo", "anche", "do", "da", "em", "um", "uma", "não", "os", "ao", "pelo", "pela", "são", "foi", "mais", "het", "een", "van", "zijn", "niet", "ook", "naar", "voor", "maar", "wordt", "och", "att", "som", "för", "med", "är", "inte", "til", "og", "ikke", "jest", "nie", "się", "na", "że", "do", "jak"]
 ) - _ENGLISH
 
 

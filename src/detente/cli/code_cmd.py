@@ -159,7 +159,7 @@ def code(
     failed = 0
     started = time.perf_counter()
     for value in inputs:
-        is_path = value == "-" or Path(value).exists() or any(c in value for c in "*?[") and "\n" not in value
+        is_path = value == "-" or Path(value).exists() or (any(c in value for c in "*?[") and "\n" not in value)
         if is_path:
             items = list(pipeline.articles([value], options))
             articles = [i for i in items if not isinstance(i, Failure)]

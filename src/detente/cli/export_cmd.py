@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -14,7 +14,7 @@ from . import app
 from ._util import DbOption, err, parse_day
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     gdelt = "gdelt"
     plover = "plover"
     parquet = "parquet"

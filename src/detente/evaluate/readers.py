@@ -433,6 +433,7 @@ _CODING_TAG = re.compile(r"<EventCoding\b([^>]*?)/?>", re.DOTALL)
 _TEXT_ELEMENT = re.compile(r"<Text\s*>(.*?)</Text\s*>", re.DOTALL)
 _ATTRIBUTE = re.compile(r"([A-Za-z_][\w.-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_HASH_LINE_OR_TEXT = re.compile(r"<Text\s*>.*?</Text\s*>|(?m:^[ \t]*#[^\n]*)", re.DOTALL)
 
 
 def _attributes(raw: str) -> dict[str, str]:
@@ -443,7 +444,10 @@ def _attributes(raw: str) -> dict[str, str]:
 def _blank_comments(text: str) -> str:
     """Replace XML comments and '#' comment lines by spaces, keeping every offset."""
     text = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
-    return re.sub(r"(?m)^[ \t]*#[^\n]*", lambda m: " " * len(m.group(0)), text)
+    # a '#' line inside <Text> is sentence text (a hashtag), not a comment
+    return _HASH_LINE_OR_TEXT.sub(
+        lambda m: m.group(0) if m.group(0).startswith("<") else " " * len(m.group(0)), text
+    )
 
 
 def _petr_actor(code: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -10,23 +10,13 @@ import json
 from collections.abc import Iterator
 from typing import IO, Any
 
+from ..errors import DetenteError
 from ..registry import exporters
 
 __all__ = ["GDELT_COLUMNS", "export"]
 
 #: The GDELT 2.0 event table's 61 columns, in order.
-GDELT_COLUMNS = (
-    "GLOBALEVENTID SQLDATE MonthYear Year FractionDate Actor1Code Actor1Name Actor1CountryCode "
-    "Actor1KnownGroupCode Actor1EthnicCode Actor1Religion1Code Actor1Religion2Code Actor1Type1Code "
-    "Actor1Type2Code Actor1Type3Code Actor2Code Actor2Name Actor2CountryCode Actor2KnownGroupCode "
-    "Actor2EthnicCode Actor2Religion1Code Actor2Religion2Code Actor2Type1Code Actor2Type2Code Actor2Type3Code "
-    "IsRootEvent EventCode EventBaseCode EventRootCode QuadClass GoldsteinScale NumMentions NumSources "
-    "NumArticles AvgTone Actor1Geo_Type Actor1Geo_FullName Actor1Geo_CountryCode Actor1Geo_ADM1Code "
-    "Actor1Geo_ADM2Code Actor1Geo_Lat Actor1Geo_Long Actor1Geo_FeatureID Actor2Geo_Type Actor2Geo_FullName "
-    "Actor2Geo_CountryCode Actor2Geo_ADM1Code Actor2Geo_ADM2Code Actor2Geo_Lat Actor2Geo_Long "
-    "Actor2Geo_FeatureID ActionGeo_Type ActionGeo_FullName ActionGeo_CountryCode ActionGeo_ADM1Code "
-    "ActionGeo_ADM2Code ActionGeo_Lat ActionGeo_Long ActionGeo_FeatureID DATEADDED SOURCEURL"
-).split()
+GDELT_COLUMNS = ["GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate", "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor1KnownGroupCode", "Actor1EthnicCode", "Actor1Religion1Code", "Actor1Religion2Code", "Actor1Type1Code", "Actor1Type2Code", "Actor1Type3Code", "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2KnownGroupCode", "Actor2EthnicCode", "Actor2Religion1Code", "Actor2Religion2Code", "Actor2Type1Code", "Actor2Type2Code", "Actor2Type3Code", "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale", "NumMentions", "NumSources", "NumArticles", "AvgTone", "Actor1Geo_Type", "Actor1Geo_FullName", "Actor1Geo_CountryCode", "Actor1Geo_ADM1Code", "Actor1Geo_ADM2Code", "Actor1Geo_Lat", "Actor1Geo_Long", "Actor1Geo_FeatureID", "Actor2Geo_Type", "Actor2Geo_FullName", "Actor2Geo_CountryCode", "Actor2Geo_ADM1Code", "Actor2Geo_ADM2Code", "Actor2Geo_Lat", "Actor2Geo_Long", "Actor2Geo_FeatureID", "ActionGeo_Type", "ActionGeo_FullName", "ActionGeo_CountryCode", "ActionGeo_ADM1Code", "ActionGeo_ADM2Code", "ActionGeo_Lat", "ActionGeo_Long", "ActionGeo_FeatureID", "DATEADDED", "SOURCEURL"]
 
 _EVENT_SQL = """
 SELECT e.record, e.sentence_index, a.url, a.outlet, a.title, a.published, a.language, a.ingested_at
@@ -50,7 +40,10 @@ def _country_code(code: str | None) -> str:
 
     if not code or len(code) != 3:
         return ""
-    return ActorDictionary.load().cameo_country(code) if hasattr(ActorDictionary, "cameo_country") else code
+    try:
+        return ActorDictionary.load().cameo_code(code)
+    except DetenteError:
+        return code
 
 
 def _gdelt_actor(actors: list[dict[str, Any]]) -> list[str]:
@@ -109,7 +102,7 @@ def export_plover(db: Any, stream: IO[str], *, where: str = "", params: list[Any
 
     count = 0
     now = dt.datetime.now(dt.UTC)
-    for e, (sentence_index, url, outlet, title, published, language, _ingested) in _rows(db, where, params or []):
+    for e, (sentence_index, url, outlet, title, _published, language, _ingested) in _rows(db, where, params or []):
         if not e["plover"]["event"]:
             continue
         record = {

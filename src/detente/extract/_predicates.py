@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -66,26 +64,37 @@ def _read(path: str) -> str:
     return resources.files("detente").joinpath(path).read_text(encoding="utf-8")
 
 
+def _rows(text: str) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row) of a TSV whose comment lines start with '#' (before or after the header)."""
+    header: list[str] | None = None
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if header is None:
+            header = cells
+            continue
+        out.append((number, dict(zip(header, cells, strict=False))))
+    return out
+
+
 @functools.lru_cache(maxsize=1)
 def load_predicates() -> PredicateTable:
     """Read and validate the predicate and object-class tables (once per process)."""
     classes: dict[str, set[str]] = {}
     cpath = "codes/data/object_classes.tsv"
-    for line, row in enumerate(csv.DictReader(io.StringIO(_read(cpath)), delimiter="\t"), start=2):
+    for line, row in _rows(_read(cpath)):
         name, lemma = (row.get("class") or "").strip(), (row.get("lemma") or "").strip().lower()
         if not name or not lemma:
             raise DataError(Errors.E501.format(path=cpath, line=line, detail="empty class or lemma"), code="E501")
         classes.setdefault(name, set()).add(lemma)
     frozen = {k: frozenset(v) for k, v in classes.items()}
     path = "codes/data/predicates.tsv"
-    lines = [ln for ln in _read(path).splitlines()]
-    header = lines[0].split("\t")
     verbs: dict[str, list[Predicate]] = {}
     nouns: dict[str, list[Predicate]] = {}
-    for number, raw in enumerate(lines[1:], start=2):
-        if not raw.strip() or raw.startswith("#"):
-            continue
-        row = dict(zip(header, raw.split("\t"), strict=False))
+    for number, row in _rows(_read(path)):
+        raw = "\t".join(row.values())
 
         def col(name: str, row: dict[str, str] = row) -> str | None:
             value = (row.get(name) or "").strip()

@@ -54,7 +54,7 @@ def clause_status(trigger: Any) -> str:
         return status
     cur = trigger
     steps = 0
-    while cur.head is not cur and steps < 12:
+    while cur.head.i != cur.i and steps < 12:
         steps += 1
         rel, head = cur.dep_, cur.head
         lemma = head.lemma_.lower()
@@ -120,7 +120,7 @@ def _own_status(tok: Any) -> str | None:
 
 def _reported(tok: Any) -> bool:
     cur = tok
-    while cur.head is not cur:
+    while cur.head.i != cur.i:
         if cur.dep_ == "ccomp" and cur.head.lemma_.lower() in SPEECH:
             return True
         if cur.dep_ in ("advcl",):

@@ -38,6 +38,9 @@ _MONTH_RE = r"(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|jul
 
 def _norm(text: str) -> str:
     text = text.lower().replace("’", "'").strip()
+    if re.match(r"^(for|over|within|after)\s", text):  # durations and spans, not dates
+        return ""
+    text = re.sub(r"'s$", "", text)
     text = re.sub(r"^(on|in|by|from|until|till|since|at|during|for|of|the)\s+", "", text)
     text = re.sub(r"^(on|in|the)\s+", "", text)
     return re.sub(r"\s+", " ", text).strip(" ,.")
@@ -83,7 +86,8 @@ def resolve_date(text: str, anchor: dt.date, *, direction: Direction = None) -> 
 
 @functools.lru_cache(maxsize=4096)
 def _resolve(t: str, anchor: dt.date, direction: Direction) -> ResolvedDate | None:
-    if not t:
+    if not t or re.fullmatch(r"(?:\d+|a|an|one|two|three|four|five|six|several|a few|many)\s+"
+                             r"(?:second|minute|hour|day|week|month|year)s?", t):
         return None
     day = ResolvedDate
     if t in ("today", "tonight", "this morning", "this afternoon", "this evening", "now"):

@@ -31,10 +31,21 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _label_end(sent: Any) -> int:
+    """Token index just past a leading rubric label such as "What they're saying:" (else the start)."""
+    for tok in sent[:7]:
+        if tok.text == ":":
+            return int(tok.i) + 1
+    return int(sent.start)
+
+
 def _cue_verb(sent: Any, exclude: tuple[int, int] | None) -> Any:
     best = None
+    label_end = _label_end(sent)
     for tok in sent:
         if exclude and exclude[0] <= tok.idx < exclude[1]:
+            continue
+        if tok.i < label_end:
             continue
         if tok.lemma_.lower() in _CUES and tok.pos_ in ("VERB",):
             subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -58,6 +69,8 @@ def _speaker_of(sent: Any, exclude: tuple[int, int] | None, actors: ArticleActor
     verb = _cue_verb(sent, exclude)
     if verb is not None:
         subj = next(c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass"))
+        if subj.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
+            subj = verb.head  # "an official who briefed reporters"
         group = actors.resolve_group(subj)
         text = sent.doc[min(t.i for t in subj.subtree):max(t.i for t in subj.subtree) + 1].text
         return (group[0] if group else None), text, verb.text

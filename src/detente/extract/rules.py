@@ -47,6 +47,10 @@ class _Found:
     source: list[Actor]
     target: list[Actor]
     consumed: Any = None
+    # For elided conjuncts ("meetings of X on Jan. 12 and [of] Y on Jan. 13"): the token range
+    # whose time expressions belong to this event.
+    date_window: tuple[int, int] | None = None
+    elided: bool = False
 
 
 class RulesExtractor:
@@ -119,6 +123,7 @@ class RulesExtractor:
                     hit = self._noun(tok, preds, actors)
                     if hit is not None:
                         found.append(hit)
+                        found.extend(self._elided(hit, actors, table))
         sentence = SentenceRef(index=index, start=sent.start_char, end=sent.end_char, text=sent.text)
         events = [e for f in found if (e := self._event(f, sent, sentence, article, actors)) is not None]
         # The sentence's main event first: substantive events before plain statements.
@@ -147,6 +152,12 @@ class RulesExtractor:
                     continue
             source = self._verb_source(tok, actors)
             target = self._slots(tok, pred.target or ("dobj",), actors, exclude=obj_tok)
+            if not target and len(source) >= 2 and pred.cameo[:2] in ("01", "02"):
+                # "Biden and Putin spoke": a statement verb with two parties and no addressee is a
+                # consultation between them.
+                mutual = next((p for p in preds if p.cameo[:2] == "04" and "with" in p.target), None)
+                if mutual is not None:
+                    pred = mutual
             if not target and pred.target != () and any(c.dep_ == "ccomp" for c in tok.children):
                 comp = next(c for c in tok.children if c.dep_ == "ccomp")
                 subj = next((c for c in comp.children if c.dep_ in _SUBJ), None)
@@ -170,21 +181,28 @@ class RulesExtractor:
                 if subj.dep_ == "nsubj" and subj.lower_ in ("who", "that", "which") and cur.dep_ == "relcl":
                     return actors.resolve_group(cur.head)
                 return actors.resolve_group(subj)
-            # Shared subjects: "agreed to meet", "massed troops and shelled the city", relative clauses.
-            if cur.dep_ in ("xcomp", "conj") and cur.head is not cur:
+            # Shared subjects: "agreed to meet", "massed troops and shelled the city", relative clauses,
+            # and participle clauses ("Speaking to Putin from Delaware, Biden laid out ...").
+            if (cur.dep_ in ("xcomp", "conj") or (cur.dep_ == "advcl" and cur.tag_ in ("VBG", "VBN"))) and (
+                    cur.head.i != cur.i):
                 cur = cur.head
                 continue
-            if cur.dep_ in ("relcl", "acl") and cur.head is not cur:
+            if cur.dep_ in ("relcl", "acl") and cur.head.i != cur.i:
                 return actors.resolve_group(cur.head)
             break
         return []
 
-    def _slots(self, tok: Any, slots: tuple[str, ...], actors: ArticleActors, *, exclude: Any = None
-               ) -> list[Actor]:
+    def _slots(self, tok: Any, slots: tuple[str, ...], actors: ArticleActors, *, exclude: Any = None,
+               multi: bool = False) -> list[Actor]:
         for slot in slots:
             heads = list(_slot_heads(tok, slot, exclude))
             for head in heads:
                 group = actors.resolve_group(head)
+                if multi:
+                    # "meetings of the Russia-NATO Council": every party named inside counts.
+                    named = _mention_actors(head, actors)
+                    if len(named) > len(group):
+                        group = named
                 if not group and head.lemma_.lower() in ("border", "frontier"):
                     continue
                 if group:
@@ -203,15 +221,39 @@ class RulesExtractor:
                     continue
             source_slots = pred.source or ("poss", "compound", "amod", "by")
             participants = self._modifier_actors(tok, source_slots, actors)
-            target = self._slots(tok, pred.target, actors) if pred.target else []
+            target = self._slots(tok, pred.target, actors, multi=True) if pred.target else []
             source = participants
             if not source and tok.dep_ in ("dobj", "attr") and tok.head.pos_ == "VERB":
                 # "Russia launched an invasion of Ukraine": the governing verb's subject acts.
                 source = self._verb_source(tok.head, actors)
-            if not source and not target:
+            if not source and not target and not (pred.cameo[:2] in _THREAT_FOR_ROOT and _condition_of(tok)):
                 continue
             return _Found(trigger=tok, pred=pred, source=source, target=target)
         return None
+
+    def _elided(self, hit: _Found, actors: ArticleActors, table: PredicateTable) -> list[_Found]:
+        """Conjuncts of a nominal event that name only a party repeat the event with that party:
+        "meetings of the Russia-NATO Council on Jan. 12 and the OSCE on Jan. 13"."""
+        tok = hit.trigger
+        conjuncts = [c for c in tok.conjuncts if c.i > tok.i and c.lemma_.lower() not in table.nouns]
+        if not conjuncts:
+            return []
+        copies = []
+        bounds = [c.i for c in conjuncts] + [tok.sent.end]
+        hit.date_window = (tok.i, bounds[0])
+        for c, end in zip(conjuncts, bounds[1:], strict=True):
+            if c.i not in actors.matches and c.ent_type_ not in ("ORG", "GPE", "NORP", "PERSON"):
+                continue
+            party = actors.resolve_group(c)
+            if not party:
+                continue
+            source = [hit.source[0]] if hit.source else []
+            if not source and hit.target:
+                source = [hit.target[0]]
+            source = [a for a in source if all(a.code != p.code for p in party)]
+            copies.append(_Found(trigger=tok, pred=hit.pred, source=source, target=party,
+                                 date_window=(c.i, end), elided=True))
+        return copies
 
     def _modifier_actors(self, tok: Any, slots: tuple[str, ...], actors: ArticleActors) -> list[Actor]:
         out: list[Actor] = []
@@ -235,7 +277,7 @@ class RulesExtractor:
         source, target = list(f.source), list(f.target)
         code = f.pred.cameo
         status = clause_status(f.trigger)
-        evidence = f.pred.evidence
+        evidence = f.pred.evidence + (" +elided-conjunct" if f.elided else "")
         reciprocal = False
         # Conditional punishment -> threat: "massive sanctions if Russia invades Ukraine".
         cond = _condition_of(f.trigger)
@@ -255,17 +297,22 @@ class RulesExtractor:
         if target and source:
             source_codes = {a.code for a in source}
             target = [a for a in target if a.code not in source_codes or a.start != source[0].start] or target
-        if not target and len(source) >= 2 and code[:2] in _RECIPROCAL_ROOTS:
+        symmetric = bool({"with", "between"} & set(f.pred.target)) or f.trigger.pos_ in ("NOUN", "PROPN")
+        if not source and len(target) >= 2 and symmetric:
+            source, target, reciprocal = target[:1], target[1:], True
+        elif not target and len(source) >= 2 and symmetric:
             source, target, reciprocal = source[:1], source[1:], True
-        elif not target and f.trigger.pos_ == "NOUN" and len(source) >= 2:
-            source, target, reciprocal = source[:1], source[1:], True
+        if not target and code[:2] in ("01", "02"):
+            return None  # a statement or appeal to no one in particular is not an event between actors
         if source and target and all(a.code == b.code for a in source for b in target):
             return None
+        if f.trigger.pos_ in ("NOUN", "PROPN") and code[:2] == "04" and source and target:
+            reciprocal = True  # talks, meetings and calls have parties, not a doer and a receiver
         if self.config.require_both and (not source or not target):
             return None
-        if code[:2] == "04" and code in ("040", "046") and any(
+        if code == "040" and f.trigger.pos_ == "VERB" and any(
                 t.lemma_.lower() in _PHONE and t.pos_ == "NOUN" for t in sent):
-            code = "041"
+            code = "041"  # "spoke ... in a phone call": consultation by telephone
         try:
             cameo = codes.cameo(code)
         except DataError:
@@ -274,7 +321,7 @@ class RulesExtractor:
             event=codes.normalize_plover(f.pred.plover), mode=f.pred.mode)
         if plover is None:
             plover = Plover(event="", mode=None)
-        date, precision, date_source = self._date(f.trigger, article, status)
+        date, precision, date_source = self._date(f.trigger, article, status, f.date_window)
         if date is not None and article.published and date > article.published.date() and status in (
                 "occurred", "intended"):
             status = "scheduled"
@@ -296,12 +343,16 @@ class RulesExtractor:
             extractor=f"{self.name}@{self.version}", evidence=evidence,
         )
 
-    def _date(self, trigger: Any, article: Article, status: str) -> tuple[dt.date | None, str, str]:
+    def _date(self, trigger: Any, article: Article, status: str, window: tuple[int, int] | None = None
+              ) -> tuple[dt.date | None, str, str]:
         if article.published is None:
             return None, "unknown", "unknown"
         anchor = article.published.date()
         direction = tense_direction(trigger, status)
-        for ent in _clause_dates(trigger):
+        ents = _clause_dates(trigger)
+        if window is not None:
+            ents = sorted((e for e in ents if window[0] <= e.start < window[1]), key=lambda e: e.start)
+        for ent in ents:
             resolved = resolve_date(ent.text, anchor, direction=direction)  # type: ignore[arg-type]
             if resolved is not None:
                 return resolved.date, resolved.precision, "text"
@@ -328,7 +379,7 @@ def _object_heads(tok: Any) -> list[Any]:
 def _slot_heads(tok: Any, slot: str, exclude: Any) -> list[Any]:
     out: list[Any] = []
     if slot == "dobj":
-        out = [c for c in tok.children if c.dep_ in ("dobj",) and c is not exclude]
+        out = [c for c in tok.children if c.dep_ in ("dobj",) and (exclude is None or c.i != exclude.i)]
         if exclude is not None and exclude.dep_ == "pobj":
             out += [c for c in tok.children if c.dep_ == "dobj"]
     elif slot == "iobj":
@@ -358,7 +409,7 @@ def _slot_heads(tok: Any, slot: str, exclude: Any) -> list[Any]:
                 for c in obj.children:
                     if c.dep_ == "prep" and c.lower_ == slot:
                         out += [g for g in c.children if g.dep_ == "pobj"]
-    return [o for o in out if o is not exclude]
+    return [o for o in out if (exclude is None or o.i != exclude.i)]
 
 
 def _mention_actors(head: Any, actors: ArticleActors) -> list[Actor]:
@@ -373,15 +424,12 @@ def _mention_actors(head: Any, actors: ArticleActors) -> list[Actor]:
     out = []
     for m in named:
         span = doc[m.start:m.end]
-        actor = actors.resolve(span.root)
-        if actor is None or actor.code is None:
-            sector = m.sector if m.kind in ("capital", "metonym", "igo") else None
-            country = m.country
-            code = (country + sector) if country and sector and len(country) == 3 and m.kind != "igo" else (
-                country or sector)
-            actor = Actor(text=span.text, start=span.start_char, end=span.end_char, name=m.name,
-                          country=country, sector=sector, code=code)
-        out.append(actor)
+        sector = m.sector if (m.person or m.kind in ("capital", "metonym", "igo")) else None
+        country = m.country
+        code = (country + sector) if country and sector and len(country) == 3 and m.kind != "igo" else (
+            country or sector)
+        out.append(Actor(text=span.text, start=span.start_char, end=span.end_char, name=m.name,
+                         country=country, sector=sector, code=code))
     return out
 
 
@@ -390,11 +438,11 @@ def _condition_of(tok: Any) -> Any:
     cur = tok
     for _ in range(8):
         for c in cur.children:
-            if c.dep_ == "advcl" and c is not tok and any(
+            if c.dep_ == "advcl" and c.i != tok.i and any(
                     g.dep_ == "mark" and g.lower_ in ("if", "unless") for g in c.children):
-                if tok not in set(c.subtree):
+                if tok.i not in {t.i for t in c.subtree}:
                     return c
-        if cur.head is cur:
+        if cur.head.i == cur.i:
             break
         cur = cur.head
     return None
@@ -409,11 +457,11 @@ def _speaker(tok: Any, actors: ArticleActors) -> list[Actor]:
             if subj is not None:
                 return actors.resolve_group(subj)
         for c in cur.children:
-            if c.dep_ in ("parataxis", "ccomp") and c.lemma_.lower() in SPEECH and c is not tok:
+            if c.dep_ in ("parataxis", "ccomp") and c.lemma_.lower() in SPEECH and c.i != tok.i:
                 subj = next((g for g in c.children if g.dep_ == "nsubj"), None)
                 if subj is not None:
                     return actors.resolve_group(subj)
-        if cur.head is cur:
+        if cur.head.i == cur.i:
             break
         cur = cur.head
     return []
@@ -430,12 +478,12 @@ def _clause_dates(trigger: Any) -> list[Any]:
         cur = ent.root
         ok = False
         for _ in range(8):
-            if cur is trigger:
+            if cur.i == trigger.i:
                 ok = True
                 break
-            if cur.dep_ in _CLAUSE_DEPS and cur is not ent.root:
+            if cur.dep_ in _CLAUSE_DEPS and cur.i != ent.root.i:
                 break
-            if cur.head is cur:
+            if cur.head.i == cur.i:
                 break
             cur = cur.head
         if ok:

@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from ..errors import DetenteError, Errors, InputError
 from ..model import Failure
@@ -126,7 +126,7 @@ def iter_documents(paths: Iterable[str | Path], options: IngestOptions | None = 
             name = kind
             if gz:
                 def opener(path: Path = path) -> IO[bytes]:
-                    return gzip.open(path, "rb")
+                    return cast(IO[bytes], gzip.open(path, "rb"))
             else:
                 def opener(path: Path = path) -> IO[bytes]:
                     return path.open("rb")

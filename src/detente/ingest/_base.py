@@ -139,8 +139,7 @@ def text_stream(opener: Opener, where: str) -> Iterator[tuple[int, str]]:
     try:
         with opener() as fh:
             reader = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="strict", newline="")
-            for number, line in enumerate(reader, start=1):
-                yield number, line
+            yield from enumerate(reader, start=1)
     except UnicodeDecodeError as exc:
         raise InputError(Errors.E203.format(path=where, detail=exc), code="E203") from exc
     except (gzip.BadGzipFile, EOFError) as exc:

@@ -26,6 +26,14 @@ def default_model() -> str:
                           code="E402")
 
 
+def _split_hyphenated_pairs(nlp: Any) -> None:
+    """Split "U.S.-Russia" like "Russia-NATO": a hyphen after an abbreviation's period joins two names."""
+    from spacy.util import compile_infix_regex
+
+    infixes = [*nlp.Defaults.infixes, r"(?<=[A-Z]\.)-(?=[A-Z])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+
+
 @functools.lru_cache(maxsize=4)
 def load_nlp(model: str | None = None) -> Any:
     """Load a spaCy pipeline (cached per process).
@@ -43,5 +51,6 @@ def load_nlp(model: str | None = None) -> Any:
         nlp = spacy.load(name)
     except (OSError, ImportError, ValueError) as exc:
         raise ExtractionError(Errors.E402.format(model=name, detail=exc), code="E402") from exc
+    _split_hyphenated_pairs(nlp)
     logger.info("loaded spaCy pipeline %s %s", nlp.meta.get("name"), nlp.meta.get("version"))
     return nlp

@@ -147,7 +147,8 @@ class Database:
         return self.store.sql(sql, params)
 
     def quotes(self, *, actor: str | None = None, since: dt.date | None = None, limit: int | None = 100) -> Any:
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[Any] = []
         if actor:
             code = _code(actor, "--actor")
             clauses.append("(q.speaker_country = ? OR q.speaker_code LIKE ? || '%')")

@@ -143,10 +143,9 @@ class Store:
         from .. import __version__
 
         run_id = uuid.uuid4().hex[:16]
-        import duckdb
-        import spacy
+        from importlib.metadata import version
 
-        versions = {"detente": __version__, "spacy": spacy.__version__, "duckdb": duckdb.__version__,
+        versions = {"detente": __version__, "spacy": version("spacy"), "duckdb": version("duckdb"),
                     "python": platform.python_version()}
         self.con.execute("INSERT INTO runs (id, started_at, inputs, settings, versions, status) "
                          "VALUES (?, ?, ?, ?, ?, 'running')",
