@@ -213,6 +213,8 @@ class Pipeline:
                     summary.new += 1
                 summary.events += len(r.events)
                 summary.quotes += len(r.quotes)
+            logger.info("stored batch: %d articles (%d new in this run), %d failures, %d events so far",
+                        len(batch), summary.new, summary.failed, summary.events)
             batch, pending_failures = [], []
             if progress is not None:
                 summary.seconds = time.perf_counter() - started

@@ -75,35 +75,34 @@ def _table_counts(db: Path) -> dict[str, int]:
 
 
 def test_kill_9_then_resume_loses_nothing_duplicates_nothing(tmp_path: Path) -> None:
-    _corpus(tmp_path, 400)
-    cmd = [sys.executable, "-m", "detente.cli", "ingest", str(tmp_path / "corpus.jsonl"), "--db",
-           str(tmp_path / "killed.duckdb"), "--set", "store.batch_articles=16", "-q"]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    n = 1200
+    _corpus(tmp_path, n)
     db = tmp_path / "killed.duckdb"
-    deadline = time.monotonic() + 120
-    written = 0
-    while time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.5)
-        if db.exists():
-            try:
-                probe = subprocess.run([sys.executable, "-c",
-                                        "import duckdb,sys; c=duckdb.connect(sys.argv[1], read_only=True);"
-                                        "print(c.execute('select count(*) from articles').fetchone()[0])", str(db)],
-                                       capture_output=True, text=True, timeout=30)
-                written = int(probe.stdout.strip() or 0)
-            except (ValueError, subprocess.TimeoutExpired):
-                written = 0
-            if written >= 48:
+    cmd = [sys.executable, "-m", "detente.cli", "ingest", str(tmp_path / "corpus.jsonl"), "--db", str(db),
+           "--set", "store.batch_articles=16"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
+    proc = subprocess.Popen([*cmd, "-v"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    batches = 0
+    assert proc.stderr is not None
+    deadline = time.monotonic() + 300
+    for line in proc.stderr:
+        if "stored batch" in line:
+            batches += 1
+            if batches == 5:
+                os.kill(proc.pid, signal.SIGKILL)
                 break
-    if proc.poll() is None:
-        os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
-    assert written < 400, "the run finished before it could be killed; make the corpus bigger"
-    subprocess.run(cmd, env=env, check=True, timeout=600)
+        if time.monotonic() > deadline:
+            break
+    proc.wait(timeout=60)
+    proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    with Store(db, read_only=True) as store:
+        partial = store.counts()["articles"]
+    assert 0 < partial < n
+    subprocess.run([*cmd, "-q"], env=env, check=True, timeout=600)
     resumed = _table_counts(db)
-    clean_cmd = [*cmd[:5], str(tmp_path / "clean.duckdb"), *cmd[6:]]
+    clean_cmd = [*cmd[:6], str(tmp_path / "clean.duckdb"), *cmd[7:], "-q"]
     subprocess.run(clean_cmd, env=env, check=True, timeout=600)
     clean = _table_counts(tmp_path / "clean.duckdb")
     assert resumed == clean
-    assert resumed["articles"] == 400 and resumed["duplicate_events"] == 0
+    assert resumed["articles"] == n and resumed["duplicate_events"] == 0

@@ -96,13 +96,42 @@ class ArticleActors:
         return actor
 
     def resolve_group(self, head: Any) -> list[Actor]:
-        """The head and its conjuncts ("the U.S. and NATO"), each resolved."""
+        """The head and its conjuncts ("the U.S. and NATO"), each resolved; a noun whose modifiers
+        name several parties ("American and Russian officials", "the NATO-Russia Council") is
+        one actor per party."""
         heads = [head, *head.conjuncts] if head.dep_ != "conj" else [head]
         out: list[Actor] = []
         for tok in sorted(heads, key=lambda t: t.i):
-            actor = self.resolve(tok)
-            if actor is not None and all(a.code != actor.code or a.start != actor.start for a in out):
-                out.append(actor)
+            actors = self.split_modifiers(tok) or [a for a in [self.resolve(tok)] if a is not None]
+            for actor in actors:
+                if all(a.code != actor.code or a.start != actor.start for a in out):
+                    out.append(actor)
+        return out
+
+    def split_modifiers(self, head: Any) -> list[Actor]:
+        """One actor per country or organisation named in a head's modifiers, when there are several
+        and the head itself names no one ("French and German leaders")."""
+        if head.i in self.matches and self.matches[head.i].kind not in _ROLE_KINDS:
+            return []
+        mods = [t for c in head.children if c.dep_ in ("amod", "compound", "nmod", "poss") for t in c.subtree]
+        named: list[Mention] = []
+        for m in self.mentions_in(mods):
+            if (m.kind in _PLACE_KINDS or m.kind in _ORG_KINDS or m.person) and all(
+                    m.country != n.country for n in named):
+                named.append(m)
+        if len(named) < 2:
+            return []
+        role = self.matches.get(head.i)
+        out = []
+        for m in named:
+            span = self.doc[m.start:m.end]
+            sector = m.sector if (m.person or m.kind in ("capital", "metonym", "igo")) else (
+                role.sector if role is not None else None)
+            country = m.country
+            code = (country + sector) if country and sector and len(country) == 3 and m.kind != "igo" else (
+                country or sector)
+            out.append(Actor(text=span.text, start=span.start_char, end=span.end_char, name=m.name,
+                             country=country, sector=sector, code=code))
         return out
 
     def _resolve(self, head: Any) -> Actor | None:
@@ -113,7 +142,7 @@ class ArticleActors:
         mentions = self.mentions_in(tokens)
         if head.lemma_.lower() in _PLACE_NOUNS:
             # "its border with Ukraine": the place belongs to the country named inside it.
-            mentions = self.mentions_in(list(head.subtree))
+            mentions = self.mentions_in(_without_clauses(head))
             inner = [m for m in mentions if m.kind in _PLACE_KINDS or m.kind in _ORG_KINDS or m.person]
             if not inner:
                 return None
@@ -213,6 +242,15 @@ class ArticleActors:
             if seen.actor.country and (sector is None or seen.sector == sector):
                 return seen.actor
         return None
+
+
+def _without_clauses(head: Any) -> list[Any]:
+    """A head's subtree without appositions and relative or participle clauses."""
+    out = [head]
+    for child in head.children:
+        if child.dep_ not in ("appos", "relcl", "acl", "punct", "conj", "cc", "parataxis"):
+            out.extend(_without_clauses(child))
+    return out
 
 
 def _ent_text(token: Any) -> str:

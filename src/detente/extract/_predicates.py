@@ -85,10 +85,10 @@ def load_predicates() -> PredicateTable:
     classes: dict[str, set[str]] = {}
     cpath = "codes/data/object_classes.tsv"
     for line, row in _rows(_read(cpath)):
-        name, lemma = (row.get("class") or "").strip(), (row.get("lemma") or "").strip().lower()
-        if not name or not lemma:
+        cls_name, member = (row.get("class") or "").strip(), (row.get("lemma") or "").strip().lower()
+        if not cls_name or not member:
             raise DataError(Errors.E501.format(path=cpath, line=line, detail="empty class or lemma"), code="E501")
-        classes.setdefault(name, set()).add(lemma)
+        classes.setdefault(cls_name, set()).add(member)
     frozen = {k: frozenset(v) for k, v in classes.items()}
     path = "codes/data/predicates.tsv"
     verbs: dict[str, list[Predicate]] = {}

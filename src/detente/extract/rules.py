@@ -133,8 +133,11 @@ class RulesExtractor:
 
     # -- verbs ----------------------------------------------------------------------------------
     def _verb(self, tok: Any, preds: tuple[Predicate, ...], actors: ArticleActors) -> _Found | None:
-        particles = {c.lemma_.lower() for c in tok.children if c.dep_ == "prt"}
-        preps = {c.lower_ for c in tok.children if c.dep_ in ("prep", "agent", "dative")}
+        particles = {c.lemma_.lower() for c in tok.children if c.dep_ == "prt" or (
+            c.dep_ == "advmod" and c.lower_ in ("out", "down", "up", "off", "back", "away", "over", "in"))}
+        # A preposition that only introduces a date ("met on Monday") does not select a pattern.
+        preps = {c.lower_ for c in tok.children if c.dep_ in ("prep", "agent", "dative") and not any(
+            g.dep_ == "pobj" and g.ent_type_ in ("DATE", "TIME") for g in c.children)}
         if any(c.dep_ == "ccomp" for c in tok.children):
             preps.add("that")
         if any(c.dep_ == "xcomp" for c in tok.children):
@@ -148,6 +151,11 @@ class RulesExtractor:
             obj_tok = None
             if pred.objects:
                 obj_tok = next((o for o in objects if o.lemma_.lower() in pred.objects), None)
+                if obj_tok is None and not any(c.dep_ == "dobj" for c in tok.children):
+                    # "troops deployed near the border", parsed with the troops as subject.
+                    subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+                    if subj is not None and subj.lemma_.lower() in pred.objects and subj.pos_ == "NOUN":
+                        obj_tok = subj
                 if obj_tok is None:
                     continue
             source = self._verb_source(tok, actors)
@@ -183,7 +191,7 @@ class RulesExtractor:
                 return actors.resolve_group(subj)
             # Shared subjects: "agreed to meet", "massed troops and shelled the city", relative clauses,
             # and participle clauses ("Speaking to Putin from Delaware, Biden laid out ...").
-            if (cur.dep_ in ("xcomp", "conj") or (cur.dep_ == "advcl" and cur.tag_ in ("VBG", "VBN"))) and (
+            if (cur.dep_ in ("xcomp", "conj", "acomp") or (cur.dep_ == "advcl" and cur.tag_ in ("VBG", "VBN"))) and (
                     cur.head.i != cur.i):
                 cur = cur.head
                 continue
@@ -365,11 +373,19 @@ _SAYS = frozenset({"said", "says", "say", "told", "tells", "stated", "added", "n
 def _object_heads(tok: Any) -> list[Any]:
     """Direct objects, objects of an infinitival complement, of 'with', and attributes."""
     out = [c for c in tok.children if c.dep_ in ("dobj", "attr", "oprd", "nsubjpass")]
+    if tok.dep_ == "acl" and tok.tag_ == "VBN":
+        out.append(tok.head)  # "100,000 troops deployed near the border"
     for c in tok.children:
         if c.dep_ == "xcomp":
             out.extend(g for g in c.children if g.dep_ == "dobj")
-        if c.dep_ == "prep" and c.lower_ in ("with", "for", "on", "in", "to", "against"):
+        if c.dep_ == "prep" and c.lower_ in ("with", "for", "on", "in", "to", "against", "of", "at", "into", "over",
+                                             "about", "from"):
             out.extend(g for g in c.children if g.dep_ == "pobj")
+    for o in list(out):
+        # "accused the government of corruption": the preposition hangs off the object.
+        for c in o.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "for", "over"):
+                out.extend(g for g in c.children if g.dep_ == "pobj")
     more = []
     for o in out:
         more.extend(o.conjuncts)
@@ -403,6 +419,10 @@ def _slot_heads(tok: Any, slot: str, exclude: Any) -> list[Any]:
         for c in tok.children:
             if c.dep_ in ("prep", "dative") and c.lower_ == slot:
                 out += [g for g in c.children if g.dep_ == "pobj"]
+            if slot == "near" and c.dep_ in ("advmod", "prep") and c.lower_ in ("close", "next", "near"):
+                # "deployed close to the border", "next to"
+                out += [g for p in c.children if p.dep_ == "prep" and p.lower_ == "to"
+                        for g in p.children if g.dep_ == "pobj"]
         # "talks with Russia" may also attach the preposition to the object noun.
         if not out:
             for obj in (c for c in tok.children if c.dep_ == "dobj"):
