@@ -18,7 +18,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/detente ingest examples/ --db $(DB)
-	$(BIN)/detente events --db $(DB) --limit 40 --format table
+	COLUMNS=$${COLUMNS:-160} $(BIN)/detente events --db $(DB) --limit 40 --format table
 	@echo
 	@echo "Stored in $(DB). Try: $(BIN)/detente events --db $(DB) --dyad USA-RUS   or   $(BIN)/detente stats --db $(DB)"
 

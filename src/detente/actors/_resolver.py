@@ -22,6 +22,7 @@ from ._people import People
 _NOT_NP = frozenset({"relcl", "acl", "advcl", "conj", "cc", "preconj", "punct", "appos", "parataxis",
                      "dep", "ccomp", "xcomp", "mark", "case"})
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
+_PRONOUNS_THING = frozenset({"it", "its", "they", "them", "their"})
 _PLACE_NOUNS = frozenset({"border", "frontier", "territory", "soil", "coast", "region", "side", "city",
                           "capital", "waters", "airspace", "embassy", "consulate", "town", "village",
                           "province", "area", "outskirts", "boundary", "doorstep"})
@@ -138,6 +139,8 @@ class ArticleActors:
         doc = self.doc
         if head.lower_ in _PRONOUNS_PERSON or head.lower_ in {"his", "her"}:
             return self._link_person(head)
+        if head.lower_ in _PRONOUNS_THING:
+            return self._link_collective(head)
         tokens = self.np_tokens(head)
         mentions = self.mentions_in(tokens)
         if head.lemma_.lower() in _PLACE_NOUNS:
@@ -231,6 +234,15 @@ class ArticleActors:
                              country=a.country, sector=a.sector, code=a.code)
         return None
 
+    def _link_collective(self, head: Any) -> Actor | None:
+        """"it", "its", "they": the most recent state, organisation or group named before."""
+        for seen in reversed(self.seen):
+            if not seen.person and seen.actor.start < head.idx:
+                a = seen.actor
+                return Actor(text=head.text, start=head.idx, end=head.idx + len(head.text), name=a.name,
+                             country=a.country, sector=a.sector, code=a.code)
+        return None
+
     def _link_surname(self, head: Any) -> Actor | None:
         for seen in reversed(self.seen):
             if seen.person and seen.surname and seen.surname == head.text:
@@ -314,6 +326,8 @@ class ActorResolver:
             mention = self._choose(key, day, doc[start:end])
             if mention is None:
                 continue
+            if mention.person and _inside_longer_name(doc, start, end):
+                continue  # "Boris" of "Boris Yeltsin" is not Boris Johnson
             placed = Mention(start, end, mention.kind, mention.country, mention.sector, mention.name,
                              mention.person)
             for i in range(start, end):
@@ -337,6 +351,19 @@ class ActorResolver:
         order = {"country": 0, "igo": 1, "capital": 2, "metonym": 3, "adjective": 4, "demonym": 5,
                  "title": 6, "person_role": 7, "group": 8, "region": 9}
         return sorted(rest, key=lambda m: order.get(m.kind, 10))[0]
+
+
+def _inside_longer_name(doc: Any, start: int, end: int) -> bool:
+    """True when tokens start:end are part of a longer PERSON name that does not end with them."""
+    for tok in doc[start:end]:
+        if tok.ent_type_ == "PERSON":
+            ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+            if ent is not None and ent.end > end:
+                return True
+    nxt = doc[end] if end < len(doc) else None
+    return bool(nxt is not None and nxt.pos_ == "PROPN" and nxt.is_title and nxt.dep_ in ("compound", "flat")
+                or (nxt is not None and nxt.pos_ == "PROPN" and nxt.is_title and doc[end - 1].dep_ == "compound"
+                    and doc[end - 1].head.i == nxt.i))
 
 
 def _case_sensitive(surface: str) -> bool:

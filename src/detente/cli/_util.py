@@ -99,10 +99,16 @@ def emit_rows(rows: list[dict[str, Any]], fmt: Format, *, title: str | None = No
     else:
         table = Table(title=title, show_lines=False, expand=False)
         columns = list(rows[0]) if rows else []
-        for col in columns:
-            table.add_column(col, overflow="fold", max_width=(widths or {}).get(col))
-        for r in rows:
-            table.add_row(*("" if r[c] is None else str(_plain(r[c])) for c in columns))
+        cells = [["" if r[c] is None else " ".join(str(_plain(r[c])).split()) for c in columns] for r in rows]
+        for index, col in enumerate(columns):
+            if col in (widths or {}):
+                # Long text gives way: it is cut to the room left by the short columns.
+                table.add_column(col, overflow="fold", min_width=24, max_width=(widths or {})[col], ratio=1)
+            else:
+                longest = max([len(col), *(len(row[index]) for row in cells)])
+                table.add_column(col, no_wrap=True, min_width=min(longest, 16), overflow="ellipsis")
+        for row in cells:
+            table.add_row(*row)
         if not rows:
             err.print("[dim]no rows[/dim]")
         else:

@@ -213,7 +213,7 @@ def _print_tables(outputs: list[dict[str, Any]]) -> None:
         if art is None:
             continue
         rows = [_event_row(e) for e in o["events"]]
-        emit_rows(rows, Format.table, title=f"events · {label}", widths={"sentence": 60, "trigger": 14})
+        emit_rows(rows, Format.table, title=f"events · {label}", widths={"sentence": 90})
         if o["quotes"]:
             qrows = [{"speaker": q["speaker_text"], "code": (q["speaker"] or {}).get("code"), "cue": q["cue"],
                       "direct": q["direct"], "content": q["content"]["text"]} for q in o["quotes"]]

@@ -52,7 +52,7 @@ def events(
     if form is Format.table:
         rows = [{k: r[k] for k in ("date", "source", "cameo", "plover", "target", "status", "trigger", "sentence")}
                 for r in rows]
-    emit_rows(rows, form, title="events", widths={"sentence": 70, "trigger": 14})
+    emit_rows(rows, form, title="events", widths={"sentence": 90})
 
 
 @app.command()

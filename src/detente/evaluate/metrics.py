@@ -6,8 +6,8 @@ computed depends on the dataset's task:
 
 ``events`` (``plover_gsr``, ``petr2_gsr``, ``case2021``, ``jsonl``)
     *Event type.* The type level is PLOVER when the gold gives PLOVER events, else the
-    CAMEO root. The *main* predicted event is the first in text order (sentence, then
-    trigger offset). An item whose gold events have one distinct type is correct when
+    CAMEO root. The *main* predicted event is the first of the first sentence with events (the
+    extractor's order within the sentence, main event first). An item whose gold events have one distinct type is correct when
     the main event has it; an item with several distinct types is correct when every
     one is among the predicted types. ``event_accuracy`` is that fraction;
     ``event_hit_rate`` counts an item when all its gold types are among the predicted
@@ -21,7 +21,8 @@ computed depends on the dataset's task:
     agrees with it (same type 4 points, shared source country 2, shared target
     country 1; ties go to the earlier event). ``source_country_accuracy`` (and target)
     counts gold events with a known country whose aligned event has exactly the gold
-    set of countries (a generic ``IGO``/``NGO`` matches any non-ISO code).
+    set of countries (for a gold joint event given as compound sources with no target, a
+    reciprocal prediction's parties on both sides count as its sources) (a generic ``IGO``/``NGO`` matches any non-ISO code).
     ``source_sector_accuracy`` (and target) counts gold actor codes with a sector for
     which the aligned event has an actor with that country and sector.
     ``status_accuracy`` compares statuses where the gold gives one.
@@ -272,17 +273,22 @@ def _per_class(pairs: Sequence[tuple[str, str]], classes: Sequence[str] | None =
 
 
 def _ordered(events: Iterable[Event]) -> list[Event]:
-    return sorted(events, key=lambda e: (e.sentence.index, e.trigger.start, e.trigger.end))
+    # Sentences in text order; within a sentence the extractor's own order, which lists the
+    # sentence's main event first (sorted() is stable).
+    return sorted(events, key=lambda e: e.sentence.index)
 
 
 def main_event(result: Result) -> Event | None:
-    """Return the main event of a result: the first one in text order, or ``None``.
+    """Return the main event of a result: the first event of its first sentence with events.
+
+    Extractors list each sentence's main event first (the rules coder: the substantive event
+    highest in the parse, before plain statements).
 
     Args:
         result: What detente coded for one gold item.
 
     Returns:
-        The event with the lowest (sentence index, trigger start), if any.
+        The main event, if any.
     """
     ordered = _ordered(result.events)
     return ordered[0] if ordered else None
@@ -593,6 +599,10 @@ def _score_events(items: Sequence[GoldItem], results: Sequence[Result], errors: 
                 ("target", gold.target_countries, gold.target_codes),
             ):
                 actors = (aligned.source if side == "source" else aligned.target) if aligned else ()
+                if aligned is not None and aligned.reciprocal and not gold.target_countries:
+                    # Gold lists the parties of a joint event as compound sources with no target;
+                    # a reciprocal prediction holds the same parties on both sides.
+                    actors = (*aligned.source, *aligned.target) if side == "source" else ()
                 if gold_countries:
                     country[side][1] += 1
                     country[side][0] += _countries_match(set(gold_countries), _pred_countries(actors))

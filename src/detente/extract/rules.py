@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -117,6 +117,9 @@ class RulesExtractor:
                         if hit.consumed is not None:
                             consumed.add(hit.consumed.i)
         for tok in sent:
+            mention = actors.matches.get(tok.i)
+            if mention is not None and mention.kind not in ("title", "group", "person_role"):
+                continue  # "Cooperation" in "Asia-Pacific Economic Cooperation" names an actor
             if tok.pos_ in ("NOUN", "PROPN") and tok.i not in consumed:
                 preds = table.nouns.get(tok.lemma_.lower())
                 if preds:
@@ -125,9 +128,13 @@ class RulesExtractor:
                         found.append(hit)
                         found.extend(self._elided(hit, actors, table))
         sentence = SentenceRef(index=index, start=sent.start_char, end=sent.end_char, text=sent.text)
-        events = [e for f in found if (e := self._event(f, sent, sentence, article, actors)) is not None]
-        # The sentence's main event first: substantive events before plain statements.
-        events.sort(key=lambda e: (e.cameo.root in ("01", "02") and e.trigger.text.lower() in _SAYS,
+        pairs = [(f, e) for f in found if (e := self._event(f, sent, sentence, article, actors)) is not None]
+        events = _merge_threats(pairs)
+        # The sentence's main event first: substantive events before plain statements, then the
+        # event highest in the parse (the main clause before what it embeds), then text order.
+        depth = {f.trigger.i: _depth(f.trigger) for f in found}
+        by_start = {f.trigger.idx: depth[f.trigger.i] for f in found}
+        events.sort(key=lambda e: (e.cameo.root in ("01", "02"), by_start.get(e.trigger.start, 0),
                                    e.trigger.start))
         return events
 
@@ -166,6 +173,13 @@ class RulesExtractor:
                 mutual = next((p for p in preds if p.cameo[:2] == "04" and "with" in p.target), None)
                 if mutual is not None:
                     pred = mutual
+            if not target:
+                # "offered to hand over the suspects to Britain": the embedded action names the target.
+                for comp in (c for c in tok.children if c.dep_ == "xcomp" and c.pos_ == "VERB"):
+                    target = self._slots(comp, ("dobj", "to", "with", "against", "on", "from", "into", "for"),
+                                         actors)
+                    if target:
+                        break
             if not target and pred.target != () and any(c.dep_ == "ccomp" for c in tok.children):
                 comp = next(c for c in tok.children if c.dep_ == "ccomp")
                 subj = next((c for c in comp.children if c.dep_ in _SUBJ), None)
@@ -300,6 +314,10 @@ class RulesExtractor:
                     code = _THREAT_FOR_ROOT[code[:2]]
                     status = "threatened"
                     evidence += " +conditional-threat"
+        if source and not target and code[:2] not in ("01", "02"):
+            target = _location_target(f.trigger, actors, source)
+            if target:
+                evidence += " +location-target"
         if not source and not target:
             return None
         if target and source:
@@ -368,6 +386,39 @@ class RulesExtractor:
 
 
 _SAYS = frozenset({"said", "says", "say", "told", "tells", "stated", "added", "noted", "announced"})
+
+
+def _merge_threats(pairs: list[tuple[_Found, Event]]) -> list[Event]:
+    """"Poland threatened to impose sanctions if Belarus closes the border" is one threat: the
+    conditional punishment folds into the threat verb that governs it, lending it its target."""
+    events = [e for _, e in pairs]
+    threats = {f.trigger.i: n for n, (f, e) in enumerate(pairs) if e.cameo.root == "13" and
+               "+conditional-threat" not in e.evidence}
+    drop: set[int] = set()
+    for n, (f, e) in enumerate(pairs):
+        if "+conditional-threat" not in e.evidence:
+            continue
+        cur = f.trigger
+        for _ in range(6):
+            if cur.head.i == cur.i:
+                break
+            cur = cur.head
+            if cur.i in threats:
+                m = threats[cur.i]
+                governing = events[m]
+                if not governing.target:
+                    events[m] = replace(governing, target=e.target, evidence=governing.evidence + " +target-from-condition")
+                drop.add(n)
+                break
+    return [e for n, e in enumerate(events) if n not in drop]
+
+
+def _depth(tok: Any) -> int:
+    depth = 0
+    while tok.head.i != tok.i and depth < 50:
+        tok = tok.head
+        depth += 1
+    return depth
 
 
 def _object_heads(tok: Any) -> list[Any]:
@@ -451,6 +502,30 @@ def _mention_actors(head: Any, actors: ArticleActors) -> list[Actor]:
         out.append(Actor(text=span.text, start=span.start_char, end=span.end_char, name=m.name,
                          country=country, sector=sector, code=code))
     return out
+
+
+_LOCATION_PREPS = frozenset({"in", "inside", "across", "throughout", "into", "near", "outside"})
+
+
+def _location_target(trigger: Any, actors: ArticleActors, source: list[Actor]) -> list[Actor]:
+    """For an event with no target: the country where it happened ("struck targets in Yemen",
+    "lifted the curfew in Montenegro"), taken from a place phrase on the trigger or its object."""
+    holders = [trigger, *(c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass"))]
+    for holder in holders:
+        for prep in holder.children:
+            if prep.dep_ != "prep" or prep.lower_ not in _LOCATION_PREPS:
+                continue
+            for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+                mention = actors.matches.get(pobj.i)
+                if mention is None:
+                    continue
+                if mention.kind in ("country", "capital", "region") and mention.country:
+                    if any(a.country == mention.country and a.sector is None for a in source):
+                        continue
+                    span = pobj.doc[mention.start:mention.end]
+                    return [Actor(text=span.text, start=span.start_char, end=span.end_char, name=mention.name,
+                                  country=mention.country, sector=None, code=mention.country)]
+    return []
 
 
 def _condition_of(tok: Any) -> Any:
