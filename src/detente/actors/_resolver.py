@@ -361,9 +361,10 @@ def _inside_longer_name(doc: Any, start: int, end: int) -> bool:
             if ent is not None and ent.end > end:
                 return True
     nxt = doc[end] if end < len(doc) else None
-    return bool(nxt is not None and nxt.pos_ == "PROPN" and nxt.is_title and nxt.dep_ in ("compound", "flat")
-                or (nxt is not None and nxt.pos_ == "PROPN" and nxt.is_title and doc[end - 1].dep_ == "compound"
-                    and doc[end - 1].head.i == nxt.i))
+    if nxt is None or nxt.pos_ != "PROPN" or not nxt.is_title:
+        return False
+    # "Boris" followed by "Yeltsin": the next name token continues this one.
+    return bool(nxt.dep_ in ("compound", "flat") or (doc[end - 1].dep_ == "compound" and doc[end - 1].head.i == nxt.i))
 
 
 def _case_sensitive(surface: str) -> bool:
