@@ -22,7 +22,7 @@ EXAMPLES = ROOT / "examples"
 
 def test_store_migrations_recorded(tmp_path: Path) -> None:
     with Store(tmp_path / "a.duckdb") as store:
-        assert store.migrations() == ["0001_initial"]
+        assert store.migrations() == ["0001_initial", "0002_actor_event_columns"]
         assert store.migrate() == []
 
 

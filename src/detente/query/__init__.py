@@ -165,6 +165,41 @@ class Database:
             params.append(limit)
         return self.store.sql(sql, params)
 
+    def dyad_series(self, dyad: str, *, freq: str = "day", since: dt.date | None = None,
+                    until: dt.date | None = None) -> Any:
+        """Counts by quad class and mean Goldstein per day or week for a pair of actors (both directions).
+
+        Returns an Arrow table with columns period, events, q1..q4 and mean_goldstein.
+        """
+        if freq not in ("day", "week", "month"):
+            raise ConfigError(f"freq must be day, week or month, got {freq!r}", code="E102")
+        a, b = (_code(p, "--dyad") for p in dyad.upper().split("-", 1)) if "-" in dyad else ("", "")
+        if not a or not b:
+            raise ConfigError(f"--dyad expects two actor codes like USA-RUS, got {dyad!r}", code="E102")
+        clauses = ["((e.source_country = ? AND e.target_country = ?) OR (e.source_country = ? AND e.target_country = ?))",
+                   "e.date IS NOT NULL"]
+        params: list[Any] = [a, b, b, a]
+        if since:
+            clauses.append("e.date >= ?")
+            params.append(since)
+        if until:
+            clauses.append("e.date <= ?")
+            params.append(until)
+        sql = (f"SELECT date_trunc('{freq}', e.date)::DATE AS period, count(*) AS events, "
+               "count(*) FILTER (WHERE quad_class = 1) AS q1, count(*) FILTER (WHERE quad_class = 2) AS q2, "
+               "count(*) FILTER (WHERE quad_class = 3) AS q3, count(*) FILTER (WHERE quad_class = 4) AS q4, "
+               "round(avg(goldstein), 3) AS mean_goldstein FROM events e WHERE " + " AND ".join(clauses) +
+               " GROUP BY 1 ORDER BY 1")
+        return self.store.sql(sql, params)
+
+    def top_actors(self, *, limit: int = 20, since: dt.date | None = None) -> Any:
+        """The most active actor codes (as source or target) with event counts and mean Goldstein."""
+        where, params = ("AND date >= ?", [since]) if since else ("", [])
+        sql = ("SELECT code, count(*) AS events, round(avg(goldstein), 3) AS mean_goldstein "
+               f"FROM event_actors WHERE code IS NOT NULL {where} "
+               "GROUP BY code ORDER BY events DESC, code LIMIT ?")
+        return self.store.sql(sql, [*params, limit])
+
     def stats(self) -> dict[str, Any]:
         con = self.store.con
         counts = self.store.counts()

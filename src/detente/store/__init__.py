@@ -70,6 +70,11 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX event_actors_event ON event_actors(event_id);
         CREATE INDEX quotes_article ON quotes(article_id);
     """),
+    ("0002_actor_event_columns", """
+        ALTER TABLE event_actors ADD COLUMN goldstein DOUBLE;
+        ALTER TABLE event_actors ADD COLUMN date DATE;
+        UPDATE event_actors SET goldstein = e.goldstein, date = e.date FROM events e WHERE e.id = event_actors.event_id;
+    """),
 ]
 
 
@@ -193,7 +198,8 @@ class Store:
                     for position, actor in enumerate(group):
                         actors.append({"event_id": e.id, "role": role, "position": position, "text": actor.text,
                                        "start_char": actor.start, "end_char": actor.end, "name": actor.name,
-                                       "country": actor.country, "sector": actor.sector, "code": actor.code})
+                                       "country": actor.country, "sector": actor.sector, "code": actor.code,
+                                       "goldstein": e.cameo.goldstein, "date": e.date})
             for q in result.quotes:
                 s = q.speaker
                 quotes.append({"id": q.id, "article_id": q.article_id, "speaker_text": q.speaker_text,
