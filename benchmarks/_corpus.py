@@ -43,10 +43,10 @@ TEMPLATES = [
 ]
 
 
-def article(rng: random.Random, index: int) -> dict[str, str]:
-    """One article of 400-800 words."""
+def article(rng: random.Random, index: int, words_range: tuple[int, int] = (400, 800)) -> dict[str, str]:
+    """One article of 400-800 words (or ``words_range``)."""
     sentences: list[str] = []
-    target_words = rng.randint(400, 800)
+    target_words = rng.randint(*words_range)
     words = 0
     while words < target_words:
         (a, adj_a, cap_a), (b, adj_b, cap_b) = rng.sample(ACTORS, 2)
@@ -60,17 +60,17 @@ def article(rng: random.Random, index: int) -> dict[str, str]:
             "outlet": "Benchmark Wire", "text": "\n\n".join(paragraphs)}
 
 
-def articles(n: int, *, seed: int = 7) -> Iterator[dict[str, str]]:
+def articles(n: int, *, seed: int = 7, words_range: tuple[int, int] = (400, 800)) -> Iterator[dict[str, str]]:
     rng = random.Random(seed)
     for i in range(n):
-        yield article(rng, i)
+        yield article(rng, i, words_range)
 
 
-def write_jsonl(path: Path, n: int, *, seed: int = 7) -> int:
+def write_jsonl(path: Path, n: int, *, seed: int = 7, words_range: tuple[int, int] = (400, 800)) -> int:
     """Write n articles as JSON lines; return the number of words."""
     words = 0
     with path.open("w", encoding="utf-8") as fh:
-        for record in articles(n, seed=seed):
+        for record in articles(n, seed=seed, words_range=words_range):
             words += len(record["text"].split())
             fh.write(json.dumps(record) + "\n")
     return words

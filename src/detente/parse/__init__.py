@@ -39,7 +39,8 @@ def load_nlp(model: str | None = None) -> Any:
     """Load a spaCy pipeline (cached per process).
 
     Args:
-        model: an installed package name or a path; None or "" picks the default.
+        model: an installed package name or a path; None or "" picks the default;
+            ``blank:en`` gives a tokenizer and sentence splitter only (no parse, so no events).
 
     Raises:
         ExtractionError: the pipeline cannot be loaded (E402).
@@ -47,6 +48,11 @@ def load_nlp(model: str | None = None) -> Any:
     import spacy
 
     name = model or default_model()
+    if name.startswith("blank:"):
+        # A tokenizer and sentence splitter only: for tests and benchmarks of the plumbing.
+        nlp = spacy.blank(name.split(":", 1)[1])
+        nlp.add_pipe("sentencizer")
+        return nlp
     try:
         nlp = spacy.load(name)
     except (OSError, ImportError, ValueError) as exc:
