@@ -36,9 +36,9 @@ def build(db: object, n: int) -> None:
               FROM range({n}) r(i))
     """)
     con.execute("""
-        INSERT INTO event_actors (event_id, role, position, code, country, goldstein, date)
-        SELECT id, 'source', 0, source_code, source_country, goldstein, date FROM events
-        UNION ALL SELECT id, 'target', 0, target_code, target_country, goldstein, date FROM events
+        INSERT INTO event_actors (event_id, role, position, code, country, goldstein, date, reciprocal, multi)
+        SELECT id, 'source', 0, source_code, source_country, goldstein, date, reciprocal, false FROM events
+        UNION ALL SELECT id, 'target', 0, target_code, target_country, goldstein, date, reciprocal, false FROM events
     """)
     con.execute("INSERT INTO articles (id, text) SELECT DISTINCT article_id, 'synthetic' FROM events")
 

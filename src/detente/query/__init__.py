@@ -32,23 +32,34 @@ class EventFilter:
     limit: int | None = 100
     offset: int = 0
 
+    @staticmethod
+    def _side(prefix: str) -> str:
+        return f"(e.{prefix}_country = ? OR e.{prefix}_code LIKE ? || '%')"
+
     def where(self) -> tuple[str, list[Any]]:
+        # Events keep their first source and target on the row; only events with several actors
+        # on a side (event_actors.multi) need the actor table, so most filters never join it.
         clauses: list[str] = []
         params: list[Any] = []
         if self.actor:
             code = _code(self.actor, "--actor")
-            clauses.append("EXISTS (SELECT 1 FROM event_actors a WHERE a.event_id = e.id AND "
-                           "(a.country = ? OR a.code LIKE ? || '%'))")
-            params += [code, code]
+            clauses.append(f"({self._side('source')} OR {self._side('target')} OR e.id IN (SELECT event_id "
+                           "FROM event_actors x WHERE x.multi AND (x.country = ? OR x.code LIKE ? || '%')))")
+            params += [code] * 6
         if self.dyad:
             parts = self.dyad.upper().split("-")
             if len(parts) != 2:
                 raise ConfigError(f"--dyad expects two actor codes like USA-RUS, got {self.dyad!r}", code="E102")
             a, b = (_code(p, "--dyad") for p in parts)
-            side = ("EXISTS (SELECT 1 FROM event_actors x WHERE x.event_id = e.id AND x.role = ? AND "
-                    "(x.country = ? OR x.code LIKE ? || '%'))")
-            clauses.append(f"(({side} AND {side}) OR (e.reciprocal AND {side} AND {side}))")
-            params += ["source", a, a, "target", b, b, "source", b, b, "target", a, a]
+            match = "(x.country = ? OR x.code LIKE ? || '%')"
+            pair = match.replace("x.", "y.")
+            clauses.append(
+                f"(({self._side('source')} AND {self._side('target')}) OR "
+                f"(e.reciprocal AND {self._side('source')} AND {self._side('target')}) OR "
+                "e.id IN (SELECT x.event_id FROM event_actors x JOIN event_actors y ON y.event_id = x.event_id "
+                f"WHERE x.multi AND y.multi AND x.role = 'source' AND y.role = 'target' AND "
+                f"(({match} AND {pair}) OR (x.reciprocal AND {match} AND {pair}))))")
+            params += [a, a, b, b, b, b, a, a, a, a, b, b, b, b, a, a]
         if self.cameo:
             if not re.fullmatch(r"\d{2,4}", self.cameo):
                 raise ConfigError(f"--cameo expects a CAMEO code prefix such as 04 or 042, got {self.cameo!r}",
@@ -80,6 +91,8 @@ def _code(value: str, option: str) -> str:
     return value
 
 
+_ORDER = "e.date DESC NULLS LAST, e.article_id, e.sentence_index, e.trigger_start"
+
 EVENT_COLUMNS = ("e.id, e.date, e.source_code AS source, e.cameo_code AS cameo, e.cameo_name, "
                  "e.plover_event AS plover, e.target_code AS target, e.status, e.goldstein, e.quad_class, "
                  "e.reciprocal, e.confidence, e.trigger_text AS trigger, e.article_id, "
@@ -105,11 +118,12 @@ class Database:
         """Events as an Arrow table (one row per event), newest first."""
         flt = flt or EventFilter(**filters)
         where, params = flt.where()
-        sql = (f"SELECT {EVENT_COLUMNS} FROM events e JOIN articles a ON a.id = e.article_id{where} "
-               "ORDER BY e.date DESC NULLS LAST, e.article_id, e.sentence_index, e.trigger_start")
+        # Pick the page from events alone, then fetch sentences for just those rows.
+        inner = f"SELECT * FROM events e{where} ORDER BY {_ORDER}"
         if flt.limit is not None:
-            sql += " LIMIT ? OFFSET ?"
+            inner += " LIMIT ? OFFSET ?"
             params += [flt.limit, flt.offset]
+        sql = f"SELECT {EVENT_COLUMNS} FROM ({inner}) e JOIN articles a ON a.id = e.article_id ORDER BY {_ORDER}"
         return self.store.sql(sql, params)
 
     def events_df(self, **filters: Any) -> Any:
@@ -120,8 +134,7 @@ class Database:
         """Events in their public JSON shape."""
         flt = flt or EventFilter(**filters)
         where, params = flt.where()
-        sql = (f"SELECT e.record FROM events e{where} "
-               "ORDER BY e.date DESC NULLS LAST, e.article_id, e.sentence_index, e.trigger_start")
+        sql = f"SELECT e.record FROM events e{where} ORDER BY {_ORDER}"
         if flt.limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [flt.limit, flt.offset]

@@ -70,10 +70,18 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX event_actors_event ON event_actors(event_id);
         CREATE INDEX quotes_article ON quotes(article_id);
     """),
+    # Event columns repeated on each actor row so that actor queries need no join: date and
+    # Goldstein for series, and whether the event has more than one actor on a side (only those
+    # need the actor table at all; the others are answered from events' first-actor columns).
     ("0002_actor_event_columns", """
         ALTER TABLE event_actors ADD COLUMN goldstein DOUBLE;
         ALTER TABLE event_actors ADD COLUMN date DATE;
-        UPDATE event_actors SET goldstein = e.goldstein, date = e.date FROM events e WHERE e.id = event_actors.event_id;
+        ALTER TABLE event_actors ADD COLUMN reciprocal BOOLEAN;
+        ALTER TABLE event_actors ADD COLUMN multi BOOLEAN;
+        UPDATE event_actors SET goldstein = e.goldstein, date = e.date, reciprocal = e.reciprocal
+            FROM events e WHERE e.id = event_actors.event_id;
+        UPDATE event_actors SET multi = event_id IN (
+            SELECT event_id FROM event_actors GROUP BY event_id, role HAVING count(*) > 1);
     """),
 ]
 
@@ -194,12 +202,14 @@ class Store:
                              "dateline": a.dateline, "run_id": run_id, "ingested_at": now})
             for e in result.events:
                 events.append(_event_row(e))
+                multi = len(e.source) > 1 or len(e.target) > 1
                 for role, group in (("source", e.source), ("target", e.target)):
                     for position, actor in enumerate(group):
                         actors.append({"event_id": e.id, "role": role, "position": position, "text": actor.text,
                                        "start_char": actor.start, "end_char": actor.end, "name": actor.name,
                                        "country": actor.country, "sector": actor.sector, "code": actor.code,
-                                       "goldstein": e.cameo.goldstein, "date": e.date})
+                                       "goldstein": e.cameo.goldstein, "date": e.date,
+                                       "reciprocal": e.reciprocal, "multi": multi})
             for q in result.quotes:
                 s = q.speaker
                 quotes.append({"id": q.id, "article_id": q.article_id, "speaker_text": q.speaker_text,
