@@ -314,6 +314,28 @@ class RulesExtractor:
                     code = _THREAT_FOR_ROOT[code[:2]]
                     status = "threatened"
                     evidence += " +conditional-threat"
+        if code[:2] == "01" and f.trigger.pos_ == "VERB":
+            # "The minister said Libya must hand over the suspects": a statement that something
+            # must be done by someone is a demand on them.
+            comp = next((c for c in f.trigger.children if c.dep_ == "ccomp"), None)
+            if comp is not None and {c.lower_ for c in comp.children if c.dep_ == "aux"} & {"must", "should"}:
+                subj = next((c for c in comp.children if c.dep_ in _SUBJ), None)
+                demanded = actors.resolve_group(subj) if subj is not None else []
+                if demanded:
+                    code, target, evidence = "100", demanded, evidence + " +must-demand"
+        if status == "denied" and code[:2] in _COOPERATIVE_ROOTS and _has_neg(f.trigger):
+            # "will not accept more refugees", "did not agree": refusing cooperation is a rejection.
+            code, status, evidence = "120", "occurred", evidence + " +negated-cooperation"
+        if source and not target and f.consumed is not None:
+            target = _object_owner(f.consumed, actors, source)
+            if target:
+                evidence += " +object-owner"
+        if source and not target:
+            for obj in (c for c in f.trigger.children if c.dep_ == "dobj"):
+                target = _object_owner(obj, actors, source)
+                if target:
+                    evidence += " +object-owner"
+                    break
         if source and not target and code[:2] not in ("01", "02"):
             target = _location_target(f.trigger, actors, source)
             if target:
@@ -502,6 +524,30 @@ def _mention_actors(head: Any, actors: ArticleActors) -> list[Actor]:
         out.append(Actor(text=span.text, start=span.start_char, end=span.end_char, name=m.name,
                          country=country, sector=sector, code=code))
     return out
+
+
+_COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
+
+
+def _has_neg(tok: Any) -> bool:
+    return any(c.dep_ == "neg" for c in tok.children)
+
+
+def _object_owner(obj: Any, actors: ArticleActors, source: list[Actor]) -> list[Actor]:
+    """Whose is the object: "rejected an Indian proposal", "calls by Belarus", "the withdrawal of
+    Serbian forces", "a United Nations appeal"."""
+    found: list[Actor] = []
+    for child in obj.children:
+        heads = []
+        if child.dep_ in ("poss", "compound", "amod", "nmod"):
+            heads = [child]
+        elif child.dep_ in ("prep", "agent") and child.lower_ in ("by", "from", "of"):
+            heads = [g for g in child.children if g.dep_ == "pobj"]
+        for head in heads:
+            group = actors.resolve_group(head) if child.dep_ in ("prep", "agent", "poss") else _mention_actors(
+                head, actors)
+            found.extend(a for a in group if all(a.code != s.code for s in source))
+    return found
 
 
 _LOCATION_PREPS = frozenset({"in", "inside", "across", "throughout", "into", "near", "outside"})
