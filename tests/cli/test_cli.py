@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
 runner = CliRunner()
 
-COMMANDS = ["ingest", "code", "events", "articles", "failures", "quotes", "stats", "export"]
+COMMANDS = ["ingest", "code", "events", "articles", "failures", "quotes", "stats", "export", "calendar", "eval"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -15,14 +15,36 @@ from ..actors import ArticleActors
 from ..model import Actor, Article, Quote, Span
 from ._status import SPEECH
 
-_CUES = SPEECH | frozenset({"warn", "argue", "insist", "acknowledge", "admit", "tell", "promise", "vow",
-                            "threaten", "urge", "call", "demand", "ask", "reply", "respond", "recall",
-                            "predict", "concede", "caution", "accuse", "complain", "boast", "quip", "joke",
-                            "comment", "brief", "lament", "observe", "point", "maintain", "allege",
-                            "contend", "deny", "readout", "statement", "emphasize", "emphasise"})
+_CUES = SPEECH | frozenset({
+    "warn", "argue", "insist", "acknowledge", "admit", "tell", "promise", "vow", "threaten", "urge", "demand",
+    "ask", "reply", "respond", "recall", "predict", "concede", "caution", "accuse", "complain", "boast", "quip",
+    "joke", "comment", "brief", "lament", "observe", "maintain", "allege", "contend", "deny", "emphasize",
+    "emphasise", "believe", "think", "report", "show", "indicate", "reveal", "find", "estimate", "tweet", "post",
+    "declare", "hint", "signal", "charge", "suggest", "fear", "expect", "assert", "agree", "announce", "conclude",
+    "testify", "recount", "remark", "speculate", "affirm", "counter", "retort", "scoff", "muse",
+    "worry", "wonder", "feel", "know", "guess", "bet", "doubt", "question", "dispute", "pledge",
+    "write", "answer", "continue", "explain", "mention", "note", "stress", "add",
+})
 _QUOTE_RE = re.compile(r"“([^”]{1,3000})”|\"([^\"\n]{1,3000})\"|‘([^’]{3,600})’(?![a-z])")
-
-
+_CUE_NOUNS = frozenset({
+    "statement", "claim", "assertion", "report", "comment", "remark", "warning", "argument", "allegation",
+    "announcement", "suggestion", "belief", "view", "promise", "pledge", "accusation", "charge", "insistence",
+    "admission", "prediction", "fear", "hope", "concern", "message", "assurance", "contention", "declaration",
+    "testimony", "tweet", "post", "readout", "letter", "note", "answer", "response", "reply",
+})
+# "PENCE: We never said that." in interview transcripts.
+_LABEL_RE = re.compile(r"^[\"“]?([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}):\s+(\S.*)$", re.MULTILINE)
+# A quote signed after a dash: “We will not back down.” ― Jane Doe
+_SIGNED_RE = re.compile(r"[”\"]\s{0,2}[―—–-]{1,2}\s?([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})")
+# Verbs that attribute a stance or intention; their object or infinitive is the content.
+_STANCE = frozenset({
+    "call", "cite", "support", "agree", "plan", "want", "decline", "refuse", "promise", "pledge", "criticize",
+    "criticise", "ask", "urge", "claim", "defend", "oppose", "endorse", "reject", "propose", "demand", "vow",
+    "threaten", "intend", "seek", "hope", "praise", "condemn", "blame", "accuse", "mention", "dismiss", "deny",
+    "question", "welcome", "applaud", "slam", "blast", "attack", "push", "press", "recommend", "favor", "favour",
+})
+# Cue words that are not verbs of saying on their own and need a clausal complement to count.
+_NEEDS_CLAUSE = frozenset({"find", "show", "know", "feel", "continue", "add", "agree", "question", "answer"})
 def _quote_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for m in _QUOTE_RE.finditer(text):
@@ -64,22 +86,99 @@ def _according_to(sent: Any, exclude: tuple[int, int] | None) -> Any:
     return None
 
 
+def speaker_actor(head: Any, actors: ArticleActors) -> Actor:
+    """The speaker as an actor: coded when the dictionaries know it, else just its span
+    ("sources", "a spokesperson for the campaign")."""
+    if head.lower_ in ("who", "that", "which") and head.head.dep_ == "relcl":
+        head = head.head.head  # "an official who briefed reporters"
+    tokens = actors.np_tokens(head)
+    lo = min(t.i for t in tokens)
+    hi = max(t.i for t in tokens) + 1
+    doc = head.doc
+    while lo < hi - 1 and (doc[lo].is_punct or doc[lo].dep_ == "cc"):
+        lo += 1
+    while hi - 1 > lo and doc[hi - 1].is_punct:
+        hi -= 1
+    span = doc[lo:hi]
+    group = actors.resolve_group(head)
+    coded = group[0] if group else None
+    return Actor(text=span.text, start=span.start_char, end=span.end_char,
+                 name=coded.name if coded else None, country=coded.country if coded else None,
+                 sector=coded.sector if coded else None, code=coded.code if coded else None)
+
+
 def _speaker_of(sent: Any, exclude: tuple[int, int] | None, actors: ArticleActors
-                ) -> tuple[Actor | None, str | None, str] | None:
+                ) -> tuple[Actor, str] | None:
     verb = _cue_verb(sent, exclude)
     if verb is not None:
         subj = next(c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass"))
-        if subj.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
-            subj = verb.head  # "an official who briefed reporters"
-        group = actors.resolve_group(subj)
-        text = sent.doc[min(t.i for t in subj.subtree):max(t.i for t in subj.subtree) + 1].text
-        return (group[0] if group else None), text, verb.text
+        return speaker_actor(subj, actors), verb.text
     head = _according_to(sent, exclude)
     if head is not None:
-        group = actors.resolve_group(head)
-        text = sent.doc[min(t.i for t in head.subtree):max(t.i for t in head.subtree) + 1].text
-        return (group[0] if group else None), text, "according to"
+        return speaker_actor(head, actors), "according to"
     return None
+
+
+def _span_of(tokens: list[Any]) -> tuple[int, int]:
+    tokens = sorted(tokens, key=lambda t: t.i)
+    while tokens and (tokens[0].dep_ in ("mark", "punct", "cc") or tokens[0].is_punct):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].is_punct:
+        tokens = tokens[:-1]
+    if not tokens:
+        return 0, 0
+    return int(tokens[0].idx), int(tokens[-1].idx + len(tokens[-1].text))
+
+
+def _reported(sent: Any) -> list[tuple[int, int, Any, str]]:
+    """(start, end, speaker head, cue) of each piece of reported speech in a sentence."""
+    out = []
+    label_end = _label_end(sent)
+    for tok in sent:
+        if tok.i < label_end or tok.pos_ not in ("VERB", "AUX") or (
+                tok.lemma_.lower() not in _CUES and tok.lemma_.lower() not in _STANCE):
+            continue
+        subj = next((c for c in tok.children if c.dep_ in ("nsubj",)), None)
+        if subj is None and tok.tag_ == "VBG" and tok.dep_ in ("advcl", "xcomp", "conj", "acl"):
+            # "..., saying that ...": the participle's speaker is the subject of the clause it hangs on.
+            subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+        if subj is None:
+            continue
+        comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+        if comp is None and tok.lemma_.lower() in _STANCE:
+            # Stances and intentions attributed to someone: "called for a ban", "plans to run".
+            comp = next((c for c in tok.children if c.dep_ in ("xcomp", "dobj")), None)
+            if comp is None:
+                comp = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("for", "on")
+                             for g in c.children if g.dep_ == "pobj"), None)
+        if comp is not None:
+            start, end = _span_of(list(comp.subtree))
+            out.append((start, end, subj, tok.text))
+        elif tok.dep_ == "parataxis" and tok.lemma_.lower() not in _NEEDS_CLAUSE:
+            # "The economy is strong, the minister said."
+            inside = {t.i for t in tok.subtree}
+            start, end = _span_of([t for t in tok.head.subtree if t.i not in inside])
+            out.append((start, end, subj, tok.text))
+    for tok in sent:
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in _CUE_NOUNS:
+            continue
+        # "the minister's claim that ...", "a statement by the ministry that ..."
+        comp = next((c for c in tok.children if c.dep_ in ("acl", "ccomp") and any(
+            g.dep_ == "mark" and g.lower_ == "that" for g in c.children)), None)
+        owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if owner is None:
+            owner = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("by", "from", "of")
+                          for g in c.children if g.dep_ == "pobj"), None)
+        if comp is not None and owner is not None:
+            start, end = _span_of(list(comp.subtree))
+            out.append((start, end, owner, tok.text))
+    according = _according_to(sent, None)
+    if according is not None:
+        phrase = according.head.head  # "according" <- "to" <- pobj
+        inside = {t.i for t in phrase.subtree}
+        start, end = _span_of([t for t in sent if t.i not in inside and t.i >= label_end])
+        out.append((start, end, according, "according to"))
+    return out
 
 
 def _qid(article: Article, start: int, end: int) -> str:
@@ -111,32 +210,40 @@ def extract_quotes(doc: Any, article: Article, actors: ArticleActors) -> list[Qu
                     if found:
                         break
         if found is None:
+            signed = _SIGNED_RE.match(doc.text, end)
+            if signed is not None:
+                name = doc.char_span(signed.start(1), signed.end(1), alignment_mode="expand")
+                if name is not None:
+                    found = (speaker_actor(name.root, actors), "―")
+        if found is None:
             continue
-        speaker, speaker_text, cue = found
+        speaker, cue = found
         covered.append((start, end))
         quotes.append(Quote(id=_qid(article, start, end), article_id=article.id, speaker=speaker,
-                            speaker_text=speaker_text, cue=cue,
+                            speaker_text=speaker.text, cue=cue,
                             content=Span(start=start, end=end, text=doc.text[start:end]), direct=True))
-    # Reported speech: "X said that ...", "X warned Y that ...".
+    # Transcripts: a line that opens with a speaker label in capitals.
+    for match in _LABEL_RE.finditer(doc.text):
+        start, end = match.start(2), match.end(2)
+        if any(s <= start < e or start <= s < end for s, e in covered) or len(match.group(1)) < 3:
+            continue
+        label = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+        if label is None:
+            continue
+        covered.append((start, end))
+        speaker = speaker_actor(label.root, actors)
+        quotes.append(Quote(id=_qid(article, start, end), article_id=article.id, speaker=speaker,
+                            speaker_text=speaker.text, cue=":",
+                            content=Span(start=start, end=end, text=doc.text[start:end]), direct=True))
+    # Reported speech: "X said that ...", "..., X said", "according to X, ...".
     for sent in sents:
-        for tok in sent:
-            if tok.lemma_.lower() not in _CUES or tok.pos_ != "VERB":
+        for start, end, speaker_head, cue in _reported(sent):
+            if end - start < 8 or any(s <= start < e or start <= s < end for s, e in covered):
                 continue
-            comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
-            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
-            if comp is None or subj is None:
-                continue
-            toks = sorted(comp.subtree, key=lambda t: t.i)
-            start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-            if toks[0].dep_ == "mark":
-                start = toks[1].idx if len(toks) > 1 else start
-            if any(s <= start < e or start <= s < end for s, e in covered):
-                continue
-            group = actors.resolve_group(subj)
-            stoks = sorted(subj.subtree, key=lambda t: t.i)
-            speaker_text = doc.text[stoks[0].idx:stoks[-1].idx + len(stoks[-1].text)]
-            quotes.append(Quote(id=_qid(article, start, end), article_id=article.id,
-                                speaker=group[0] if group else None, speaker_text=speaker_text, cue=tok.text,
+            covered.append((start, end))
+            speaker = speaker_actor(speaker_head, actors)
+            quotes.append(Quote(id=_qid(article, start, end), article_id=article.id, speaker=speaker,
+                                speaker_text=speaker.text, cue=cue,
                                 content=Span(start=start, end=end, text=doc.text[start:end]), direct=False))
     quotes.sort(key=lambda q: q.content.start)
     return quotes

@@ -11,8 +11,9 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..store import Store
+from .calendar import CalendarEntry, calendar_entries
 
-__all__ = ["Database", "EventFilter", "open_store"]
+__all__ = ["CalendarEntry", "Database", "EventFilter", "open_store"]
 
 _CODE_RE = re.compile(r"^[A-Za-z]{2,12}$")
 
@@ -212,6 +213,11 @@ class Database:
                f"FROM event_actors WHERE code IS NOT NULL {where} "
                "GROUP BY code ORDER BY events DESC, code LIMIT ?")
         return self.store.sql(sql, [*params, limit])
+
+    def calendar(self, *, start: dt.date | None = None, end: dt.date | None = None, actor: str | None = None,
+                 limit: int | None = 500) -> list[CalendarEntry]:
+        """Scheduled and intended events by date, one entry per occasion (see :mod:`detente.query.calendar`)."""
+        return calendar_entries(self, start=start, end=end, actor=actor, limit=limit)
 
     def stats(self) -> dict[str, Any]:
         con = self.store.con
