@@ -65,6 +65,46 @@ CASES = [
     ("Saturday night", TUE, "past", "2024-02-10", "day"),
     ("this weekend", TUE, None, "2024-02-17", "day"),
     ("Feb. 29", dt.date(2024, 2, 1), None, "2024-02-29", "day"),
+    # More weekday forms, anchored on a Tuesday.
+    ("on Tuesday", TUE, "past", "2024-02-13", "day"),
+    ("Tuesday", TUE, "future", "2024-02-13", "day"),
+    ("next Tuesday", TUE, None, "2024-02-20", "day"),
+    ("last Tuesday", TUE, None, "2024-02-06", "day"),
+    ("coming Monday", TUE, None, "2024-02-19", "day"),
+    ("this Sunday", TUE, "future", "2024-02-18", "day"),
+    ("Monday evening", TUE, "past", "2024-02-12", "day"),
+    ("on Thursday afternoon", TUE, "future", "2024-02-15", "day"),
+    ("Wednesday", THU, "past", "2021-12-29", "day"),
+    ("Friday", THU, None, "2021-12-24", "day"),
+    # Month and day across the year boundary, both ways.
+    ("Dec. 28", dt.date(2022, 1, 3), None, "2021-12-28", "day"),
+    ("Jan. 3", dt.date(2021, 12, 20), "future", "2022-01-03", "day"),
+    ("January 3", dt.date(2021, 12, 20), "past", "2021-01-03", "day"),
+    ("Sept. 11", dt.date(2016, 9, 20), None, "2016-09-11", "day"),
+    ("Sep 30", dt.date(2016, 9, 20), None, "2016-09-30", "day"),
+    ("Oct. 7", dt.date(2023, 10, 9), "past", "2023-10-07", "day"),
+    ("on Nov. 14", dt.date(2023, 11, 10), None, "2023-11-14", "day"),
+    ("August 13", dt.date(2001, 9, 1), "past", "2001-08-13", "day"),
+    ("13 August 2001", TUE, None, "2001-08-13", "day"),
+    ("the 1st of May", dt.date(2019, 4, 20), "future", "2019-05-01", "day"),
+    # Months, seasons of a month, years.
+    ("in March", TUE, "future", "2024-03-01", "month"),
+    ("in March", TUE, "past", "2023-03-01", "month"),
+    ("late January", TUE, "past", "2024-01-25", "month"),
+    ("next month", TUE, "future", "2024-03-01", "month"),
+    ("mid-2019", TUE, None, "2019-01-01", "year"),
+    ("in early 2022", TUE, None, "2022-01-01", "year"),
+    ("this year", TUE, None, "2024-01-01", "year"),
+    ("later this year", TUE, None, "2024-01-01", "year"),
+    # Relative days and weeks.
+    ("five days ago", TUE, None, "2024-02-08", "day"),
+    ("two days later", TUE, None, "2024-02-15", "day"),
+    ("a day earlier", TUE, None, "2024-02-12", "day"),
+    ("three weeks from now", TUE, None, "2024-03-05", "day"),
+    ("tomorrow morning", TUE, None, "2024-02-14", "day"),
+    ("yesterday afternoon", TUE, None, "2024-02-12", "day"),
+    ("this morning", TUE, None, "2024-02-13", "day"),
+    ("tonight", TUE, None, "2024-02-13", "day"),
 ]
 
 
@@ -75,6 +115,11 @@ def test_resolve_date(text: str, anchor: dt.date, direction: str | None, expecte
     assert (resolved.date.isoformat(), resolved.precision) == (expected, precision)
 
 
-@pytest.mark.parametrize("text", ["", "the talks", "for 50 minutes", "Feb. 30", "recently"])
+def test_date_table_is_large() -> None:
+    assert len(CASES) >= 80
+
+
+@pytest.mark.parametrize("text", ["", "the talks", "for 50 minutes", "Feb. 30", "recently", "two hours",
+                                  "over the past decade", "within days"])
 def test_resolve_date_refuses_non_dates(text: str) -> None:
     assert resolve_date(text, TUE) is None

@@ -147,3 +147,39 @@ def test_paraphrase_claim(paraphrase: Result, claim: dict[str, Any]) -> None:
 def test_paraphrase_forbidden(paraphrase: Result) -> None:
     assert _forbidden_violations(paraphrase) == []
     assert "Subscribe" not in paraphrase.article.text
+
+
+def test_seed_quotes_attributed(seed: tuple[dict[str, Any], Result]) -> None:
+    expected, result = seed
+    for want in expected["quotes"]:
+        matches = [q for q in result.quotes if want["content_contains"] in q.content.text]
+        assert matches, f"no quote containing {want['content_contains']!r}"
+        assert any(q.speaker is not None and q.speaker.country == want["speaker_country"] for q in matches), (
+            want, [(q.speaker_text, q.speaker.country if q.speaker else None) for q in matches])
+
+
+def test_seed_places(seed: tuple[dict[str, Any], Result]) -> None:
+    expected, result = seed
+    places = {(e.place.name, e.place.country) for e in result.events if e.place is not None}
+    for want in expected["places"]:
+        assert any(want["name"] in name and country == want["country"] for name, country in places), (
+            want, places)
+
+
+def test_seed_dates(seed: tuple[dict[str, Any], Result]) -> None:
+    _, result = seed
+    dated = {e.date.isoformat() for e in result.events if e.date is not None and e.date_source == "text"}
+    assert {"2021-12-30", "2022-01-10", "2022-01-12", "2022-01-13"} <= dated
+
+
+OWN_QUOTES = [
+    ("up to Moscow which road", "USA"),
+    ("prepared for either one", "USA"),
+]
+
+
+@pytest.mark.parametrize(("fragment", "country"), OWN_QUOTES)
+def test_paraphrase_quotes(paraphrase: Result, fragment: str, country: str) -> None:
+    matches = [q for q in paraphrase.quotes if fragment in q.content.text]
+    assert matches and any(q.speaker is not None and q.speaker.country == country for q in matches), (
+        [(q.speaker_text, q.content.text) for q in paraphrase.quotes])

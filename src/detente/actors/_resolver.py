@@ -50,6 +50,7 @@ class _Seen:
     person: bool
     surname: str | None
     sector: str | None
+    role: bool = False
 
 
 @dataclass(slots=True)
@@ -187,7 +188,8 @@ class ArticleActors:
             if not is_person or sector is None:
                 sector = role.sector or sector
             if role.kind == "person_role" or role.kind == "title":
-                is_person = is_person or role.kind == "person_role"
+                # "the chancellor", "President X": one person ("she" can link back to them).
+                is_person = is_person or role.start <= head.i < role.end or role.kind == "person_role"
         if country is None and person is None and org is None:
             ent_person = head.ent_type_ == "PERSON"
             if ent_person or head.lower_ in _PRONOUNS_PERSON:
@@ -223,7 +225,8 @@ class ArticleActors:
         surname = head.text if person and head.ent_type_ == "PERSON" else None
         if person and actor.name:
             surname = actor.name.split()[-1]
-        self.seen.append(_Seen(actor=actor, person=person, surname=surname, sector=actor.sector))
+        role = head.i in self.matches and self.matches[head.i].kind in _ROLE_KINDS
+        self.seen.append(_Seen(actor=actor, person=person, surname=surname, sector=actor.sector, role=role))
         return actor
 
     def _link_person(self, head: Any) -> Actor | None:
@@ -250,10 +253,15 @@ class ArticleActors:
         return None
 
     def _link_role(self, sector: str | None) -> Actor | None:
+        """"the official": the latest person or group of that sector with a country; places
+        (capitals coded as governments) only when no one else fits."""
+        fallback = None
         for seen in reversed(self.seen):
             if seen.actor.country and (sector is None or seen.sector == sector):
-                return seen.actor
-        return None
+                if seen.person or seen.role:
+                    return seen.actor
+                fallback = fallback or seen.actor
+        return fallback
 
 
 def _without_clauses(head: Any) -> list[Any]:

@@ -60,12 +60,15 @@ def _nearest_year(month: int, day: int | None, anchor: dt.date, direction: Direc
             continue
     if not candidates:
         return None
-    slack = dt.timedelta(days=0 if day else 31)
+    def last_day(c: dt.date) -> dt.date:
+        return _add_months(c, 1) - dt.timedelta(days=1) if day is None else c
+
     if direction == "future":
-        ahead = [c for c in candidates if c >= anchor - slack]
+        # A month counts as ahead while any of it is still to come.
+        ahead = [c for c in candidates if last_day(c) >= anchor]
         candidates = ahead or candidates
     elif direction == "past":
-        behind = [c for c in candidates if c <= anchor + slack]
+        behind = [c for c in candidates if c <= anchor]
         candidates = behind or candidates
     return min(candidates, key=lambda c: abs((c - anchor).days))
 

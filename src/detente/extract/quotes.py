@@ -43,6 +43,9 @@ _STANCE = frozenset({
     "threaten", "intend", "seek", "hope", "praise", "condemn", "blame", "accuse", "mention", "dismiss", "deny",
     "question", "welcome", "applaud", "slam", "blast", "attack", "push", "press", "recommend", "favor", "favour",
 })
+_NOT_ATTRIBUTION = frozenset({"be", "mean", "seem", "appear", "make", "ensure", "happen", "matter", "cause",
+                              "prove", "follow", "become", "remain", "let", "have", "get", "do", "go", "come"})
+_EXPLETIVES = frozenset({"it", "this", "that", "which", "what", "there", "these", "those"})
 # Cue words that are not verbs of saying on their own and need a clausal complement to count.
 _NEEDS_CLAUSE = frozenset({"find", "show", "know", "feel", "continue", "add", "agree", "question", "answer"})
 def _quote_spans(text: str) -> list[tuple[int, int]]:
@@ -57,6 +60,10 @@ def _label_end(sent: Any) -> int:
     """Token index just past a leading rubric label such as "What they're saying:" (else the start)."""
     for tok in sent[:7]:
         if tok.text == ":":
+            head = sent.doc[sent.start:tok.i]
+            # "The Kremlin said:" introduces a quote; "What they're saying:" only labels a section.
+            if any(t.lemma_.lower() in _CUES and t.tag_ in ("VBD", "VBZ", "VBP") for t in head):
+                return int(sent.start)
             return int(tok.i) + 1
     return int(sent.start)
 
@@ -135,9 +142,16 @@ def _reported(sent: Any) -> list[tuple[int, int, Any, str]]:
     out = []
     label_end = _label_end(sent)
     for tok in sent:
-        if tok.i < label_end or tok.pos_ not in ("VERB", "AUX") or (
-                tok.lemma_.lower() not in _CUES and tok.lemma_.lower() not in _STANCE):
+        if tok.i < label_end or tok.pos_ not in ("VERB", "AUX"):
             continue
+        lemma = tok.lemma_.lower()
+        if lemma not in _CUES and lemma not in _STANCE:
+            # Any other verb whose subject is someone and whose complement is a clause attributes
+            # that clause to them ("critics argue ...", "she hopes that ...").
+            subj_tok = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            if (lemma in _NOT_ATTRIBUTION or subj_tok is None or subj_tok.lower_ in _EXPLETIVES
+                    or not any(c.dep_ == "ccomp" for c in tok.children)):
+                continue
         subj = next((c for c in tok.children if c.dep_ in ("nsubj",)), None)
         if subj is None and tok.tag_ == "VBG" and tok.dep_ in ("advcl", "xcomp", "conj", "acl"):
             # "..., saying that ...": the participle's speaker is the subject of the clause it hangs on.
@@ -190,6 +204,7 @@ def extract_quotes(doc: Any, article: Article, actors: ArticleActors) -> list[Qu
     quotes: list[Quote] = []
     sents = list(doc.sents)
     covered: list[tuple[int, int]] = []
+    last: tuple[int, tuple[Actor, str]] | None = None
     for start, end in _quote_spans(doc.text):
         sent_index = next((i for i, s in enumerate(sents) if s.start_char <= start < s.end_char), None)
         if sent_index is None:
@@ -209,6 +224,9 @@ def extract_quotes(doc: Any, article: Article, actors: ArticleActors) -> list[Qu
                     found = _speaker_of(sents[neighbour], None, actors)
                     if found:
                         break
+        if found is None and last is not None and start - last[0] < 400 and "\n" in doc.text[last[0]:start]:
+            # A quote paragraph that continues the previous speaker's quote.
+            found = last[1]
         if found is None:
             signed = _SIGNED_RE.match(doc.text, end)
             if signed is not None:
@@ -218,6 +236,7 @@ def extract_quotes(doc: Any, article: Article, actors: ArticleActors) -> list[Qu
         if found is None:
             continue
         speaker, cue = found
+        last = (end, found)
         covered.append((start, end))
         quotes.append(Quote(id=_qid(article, start, end), article_id=article.id, speaker=speaker,
                             speaker_text=speaker.text, cue=cue,

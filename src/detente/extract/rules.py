@@ -23,6 +23,7 @@ from ..registry import extractors
 from ._predicates import Predicate, PredicateTable, load_predicates
 from ._status import SPEECH, clause_status, tense_direction
 from .dates import resolve_date
+from .places import Gazetteer, event_place
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "parataxis", "conj"})
@@ -326,7 +327,7 @@ class RulesExtractor:
         if status == "denied" and code[:2] in _COOPERATIVE_ROOTS and _has_neg(f.trigger):
             # "will not accept more refugees", "did not agree": refusing cooperation is a rejection.
             code, status, evidence = "120", "occurred", evidence + " +negated-cooperation"
-        if source and not target and f.consumed is not None:
+        if source and not target and f.consumed is not None and f.consumed.dep_ == "dobj":
             target = _object_owner(f.consumed, actors, source)
             if target:
                 evidence += " +object-owner"
@@ -382,11 +383,15 @@ class RulesExtractor:
         trigger = Span(start=trig.idx, end=trig.idx + len(trig.text), text=trig.text)
         key = "|".join([article.id, str(trigger.start), code, ",".join(a.code or "" for a in source),
                         ",".join(a.code or "" for a in target)])
+        # Where: the clause's place phrase, ambiguous names settled by the countries seen so far.
+        seen_countries = tuple(dict.fromkeys(
+            m.actor.country for m in actors.seen if m.actor.country and len(m.actor.country) == 3))
+        place = event_place(trig, Gazetteer.load(), countries=seen_countries)
         return Event(
             id=hashlib.blake2b(key.encode(), digest_size=10).hexdigest(),
             article_id=article.id, sentence=sentence, trigger=trigger,
             source=tuple(source), target=tuple(target), cameo=cameo, plover=plover, status=status,
-            date=date, date_precision=precision, date_source=date_source,
+            date=date, date_precision=precision, date_source=date_source, place=place,
             negated=status == "denied", reciprocal=reciprocal, confidence=round(confidence, 2),
             extractor=f"{self.name}@{self.version}", evidence=evidence,
         )

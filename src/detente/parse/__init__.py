@@ -26,6 +26,23 @@ def default_model() -> str:
                           code="E402")
 
 
+def _register_components() -> None:
+    from spacy.language import Language
+
+    if "detente_paragraphs" in Language.factories:
+        return
+
+    @Language.component("detente_paragraphs")
+    def paragraphs(doc: Any) -> Any:
+        """A line break starts a new sentence: headlines, datelines, timestamps and paragraphs
+        never run into the next sentence (the parser keeps these boundaries)."""
+        for tok in doc[1:]:
+            prev = doc[tok.i - 1]
+            if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
+                tok.is_sent_start = True
+        return doc
+
+
 def _split_hyphenated_pairs(nlp: Any) -> None:
     """Split "U.S.-Russia" like "Russia-NATO": a hyphen after an abbreviation's period joins two names."""
     from spacy.util import compile_infix_regex
@@ -58,5 +75,8 @@ def load_nlp(model: str | None = None) -> Any:
     except (OSError, ImportError, ValueError) as exc:
         raise ExtractionError(Errors.E402.format(model=name, detail=exc), code="E402") from exc
     _split_hyphenated_pairs(nlp)
+    if "parser" in nlp.pipe_names and "detente_paragraphs" not in nlp.pipe_names:
+        _register_components()
+        nlp.add_pipe("detente_paragraphs", before="parser")
     logger.info("loaded spaCy pipeline %s %s", nlp.meta.get("name"), nlp.meta.get("version"))
     return nlp
