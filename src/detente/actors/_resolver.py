@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import functools
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -26,7 +27,7 @@ _PRONOUNS_THING = frozenset({"it", "its", "they", "them", "their"})
 _PLACE_NOUNS = frozenset({"border", "frontier", "territory", "soil", "coast", "region", "side", "city",
                           "capital", "waters", "airspace", "embassy", "consulate", "town", "village",
                           "province", "area", "outskirts", "boundary", "doorstep"})
-_ORG_KINDS = frozenset({"igo"})
+_ORG_KINDS = frozenset({"igo", "armed_group"})
 _PLACE_KINDS = frozenset({"country", "adjective", "demonym", "capital", "metonym", "region"})
 _ROLE_KINDS = frozenset({"title", "group", "person_role"})
 
@@ -60,6 +61,9 @@ class ArticleActors:
     resolver: ActorResolver
     doc: Any
     day: dt.date | None
+    # Looks up a place name the dictionaries lack: (name, ISO3) or None. Supplied by the extractor,
+    # which owns the gazetteer.
+    place_country: Callable[[str, tuple[str, ...]], tuple[str, str] | None] | None = None
     matches: dict[int, Mention] = field(default_factory=dict)
     seen: list[_Seen] = field(default_factory=list)
     _cache: dict[int, Actor | None] = field(default_factory=dict)
@@ -127,7 +131,7 @@ class ArticleActors:
         out = []
         for m in named:
             span = self.doc[m.start:m.end]
-            sector = m.sector if (m.person or m.kind in ("capital", "metonym", "igo")) else (
+            sector = m.sector if (m.person or m.kind in ("capital", "metonym", "igo", "armed_group")) else (
                 role.sector if role is not None else None)
             country = m.country
             code = (country + sector) if country and sector and len(country) == 3 and m.kind != "igo" else (
@@ -190,6 +194,13 @@ class ArticleActors:
             if role.kind == "person_role" or role.kind == "title":
                 # "the chancellor", "President X": one person ("she" can link back to them).
                 is_person = is_person or role.start <= head.i < role.end or role.kind == "person_role"
+        if country is None and person is None and org is None and self.place_country is not None and (
+                head.ent_type_ in ("GPE", "LOC", "FAC") or (head.pos_ == "PROPN" and head.ent_type_ == "")):
+            seen = tuple(dict.fromkeys(s.actor.country for s in self.seen if s.actor.country))
+            found = self.place_country(_ent_text(head), seen)
+            if found is not None:
+                country, name = found[1], found[0]
+                sector = sector if role is not None else None
         if country is None and person is None and org is None:
             ent_person = head.ent_type_ == "PERSON"
             if ent_person or head.lower_ in _PRONOUNS_PERSON:
@@ -209,7 +220,7 @@ class ArticleActors:
             return None
         code: str | None
         if country is not None and sector is not None and country != sector and (
-                org is None or head_mention is not org):
+                org is None or head_mention is not org or org.kind == "armed_group"):
             code = country + sector if len(country) == 3 else country
         else:
             code = country or sector
@@ -309,6 +320,8 @@ class ActorResolver:
                 add(surface, Mention(0, 0, entry.kind, entry.country, entry.sector, entry.name))
         for term, code, name in _regions():
             add(term, Mention(0, 0, "region", code, None, name))
+        for term, country, sector, name in _groups():
+            add(term, Mention(0, 0, "armed_group", country, sector, name))
         for surface in self.people.surface_forms():
             # Names are matched case-sensitively: "Rice" the person, not "rice".
             self._entries.setdefault(surface, []).append(Mention(0, 0, "person", None, None, surface, True))
@@ -378,6 +391,14 @@ def _inside_longer_name(doc: Any, start: int, end: int) -> bool:
 def _case_sensitive(surface: str) -> bool:
     letters = [c for c in surface if c.isalpha()]
     return len(letters) <= 4 and all(c.isupper() for c in letters)
+
+
+@functools.lru_cache(maxsize=1)
+def _groups() -> tuple[tuple[str, str, str, str], ...]:
+    """Armed groups and movements: coded as their country and sector (Hamas: PSE REB)."""
+    text = resources.files("detente").joinpath("actors/data/groups.tsv").read_text(encoding="utf-8")
+    rows = csv.DictReader(io.StringIO(text), delimiter="\t")
+    return tuple((r["term"], r["country"], r["sector"], r["name"]) for r in rows)
 
 
 @functools.lru_cache(maxsize=1)

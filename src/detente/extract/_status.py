@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 DENY = frozenset({"deny", "reject", "dismiss", "refute", "rebuff", "disavow", "dispute", "rule"})
-THREAT = frozenset({"threaten", "warn", "vow"})
+THREAT = frozenset({"threaten", "warn"})
 DEMAND = frozenset({"demand", "urge", "call", "ask", "press", "insist", "request", "push", "appeal", "require",
                     "implore", "order", "tell", "want"})
-INTENT = frozenset({"plan", "intend", "aim", "seek", "hope", "prepare", "pledge", "promise", "expect",
+INTENT = frozenset({"plan", "intend", "aim", "seek", "hope", "hop", "prepare", "pledge", "promise", "expect", "vow",
                     "agree", "decide", "offer", "propose", "consider", "mull", "try", "attempt", "set",
                     "schedule", "slate", "plot", "resolve", "continue", "move", "begin", "start", "commit",
                     "vote", "announce", "due", "ready", "willing", "poise", "going"})
@@ -50,6 +50,8 @@ def _aux(tok: Any) -> set[str]:
 def clause_status(trigger: Any) -> str:
     """occurred, ongoing, intended, scheduled, threatened, demanded, hypothetical or denied."""
     status = _own_status(trigger)
+    if status == "hypothetical" and _aux(trigger) & {"would", "will", "'d"} and _governed_by(trigger, THREAT):
+        return "threatened"  # "warned that it would strike"
     if status is not None:
         return status
     cur = trigger
@@ -84,7 +86,11 @@ def clause_status(trigger: Any) -> str:
                     if not aux & FUTURE_AUX:
                         break
                 return "intended"
-        if rel in ("xcomp", "ccomp", "advcl", "relcl", "conj"):
+        if lemma == "go" and head.tag_ == "VBG" and rel == "xcomp":
+            return "intended"  # "is going to send"
+        if rel in ("nsubj", "nsubjpass") and lemma in ("set", "schedule", "slate", "plan", "due", "expect"):
+            return "scheduled"  # "talks are set for March 12"
+        if rel in ("xcomp", "ccomp", "advcl", "relcl", "conj", "nsubj", "nsubjpass", "attr"):
             own = _own_status(head)
             if own in ("denied", "hypothetical"):
                 return own
@@ -96,9 +102,27 @@ def clause_status(trigger: Any) -> str:
     return _tense_status(trigger)
 
 
+def _governed_by(tok: Any, lemmas: frozenset[str]) -> bool:
+    cur = tok
+    for _ in range(6):
+        if cur.head.i == cur.i:
+            return False
+        if cur.dep_ in ("ccomp", "xcomp") and cur.head.lemma_.lower() in lemmas:
+            return True
+        cur = cur.head
+    return False
+
+
 def _own_status(tok: Any) -> str | None:
     if _has_neg(tok):
         return "denied"
+    if any(c.dep_ in ("nsubj", "nsubjpass") and any(g.dep_ == "det" and g.lower_ == "no" for g in c.children)
+           for c in tok.children):
+        return "denied"  # "no jets had struck"
+    aux_toks = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+    subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is not None and any(a.lower_ in ("should", "had", "were") and a.i < subj.i for a in aux_toks):
+        return "hypothetical"  # inverted conditional: "Should Serbia attack ..."
     aux = _aux(tok)
     if tok.pos_ in ("NOUN", "PROPN"):
         mods = {c.lemma_.lower() for c in tok.children if c.dep_ in ("amod", "compound", "nmod", "advmod")}
@@ -110,7 +134,9 @@ def _own_status(tok: Any) -> str | None:
     if aux & {"could", "might", "may", "can"}:
         return "hypothetical"
     if "would" in aux:
-        return "hypothetical" if not _reported(tok) else "intended"
+        # "said it would hold talks" reports an intention; "a war would be catastrophic" and any
+        # unreported "would" only imagine.
+        return "intended" if _reported(tok) and tok.lemma_ != "be" else "hypothetical"
     if aux & {"should", "must"}:
         return "demanded"
     if aux & FUTURE_AUX or "going" in aux:

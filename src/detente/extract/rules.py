@@ -88,7 +88,7 @@ class RulesExtractor:
 
     def actors_for(self, doc: Any, article: Article) -> ArticleActors:
         day = article.published.date() if article.published else None
-        return ArticleActors(resolver=self.resolver(doc), doc=doc, day=day)
+        return ArticleActors(resolver=self.resolver(doc), doc=doc, day=day, place_country=_place_country)
 
     def __call__(self, doc: Any, article: Article, actors: ArticleActors | None = None) -> list[Event]:
         """Events of one document (``doc`` is the spaCy parse of ``article.text``)."""
@@ -168,6 +168,11 @@ class RulesExtractor:
                     continue
             source = self._verb_source(tok, actors)
             target = self._slots(tok, pred.target or ("dobj",), actors, exclude=obj_tok)
+            if not target and "dobj" in (pred.target or ("dobj",)):
+                # Passive voice: "soldiers were attacked by Russian troops" - the subject suffered it.
+                patient = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+                if patient is not None and (obj_tok is None or patient.i != obj_tok.i):
+                    target = actors.resolve_group(patient)
             if not target and len(source) >= 2 and pred.cameo[:2] in ("01", "02"):
                 # "Biden and Putin spoke": a statement verb with two parties and no addressee is a
                 # consultation between them.
@@ -206,6 +211,16 @@ class RulesExtractor:
                 return actors.resolve_group(subj)
             # Shared subjects: "agreed to meet", "massed troops and shelled the city", relative clauses,
             # and participle clauses ("Speaking to Putin from Delaware, Biden laid out ...").
+            if cur.dep_ == "xcomp" and cur.head.i != cur.i:
+                # Object control: "called on Russia to release", "asked Serbia to recognize":
+                # the one asked is the one who would act.
+                head = cur.head
+                controller = next((c for c in head.children if c.dep_ in ("dobj", "dative")), None)
+                if controller is None and head.lemma_.lower() == "call":
+                    controller = next((g for c in head.children if c.dep_ == "prep" and c.lower_ == "on"
+                                       for g in c.children if g.dep_ == "pobj"), None)
+                if controller is not None and head.lemma_.lower() in _OBJECT_CONTROL:
+                    return actors.resolve_group(controller)
             if (cur.dep_ in ("xcomp", "conj", "acomp") or (cur.dep_ == "advcl" and cur.tag_ in ("VBG", "VBN"))) and (
                     cur.head.i != cur.i):
                 cur = cur.head
@@ -327,7 +342,7 @@ class RulesExtractor:
         if status == "denied" and code[:2] in _COOPERATIVE_ROOTS and _has_neg(f.trigger):
             # "will not accept more refugees", "did not agree": refusing cooperation is a rejection.
             code, status, evidence = "120", "occurred", evidence + " +negated-cooperation"
-        if source and not target and f.consumed is not None and f.consumed.dep_ == "dobj":
+        if source and not target and f.consumed is not None and f.consumed.dep_ in ("dobj", "nsubjpass"):
             target = _object_owner(f.consumed, actors, source)
             if target:
                 evidence += " +object-owner"
@@ -403,6 +418,9 @@ class RulesExtractor:
         anchor = article.published.date()
         direction = tense_direction(trigger, status)
         ents = _clause_dates(trigger)
+        if not ents and trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("nsubj", "nsubjpass"):
+            # "Talks are set for March 12": the date sits on the verb the event noun is subject of.
+            ents = _clause_dates(trigger.head)
         if window is not None:
             ents = sorted((e for e in ents if window[0] <= e.start < window[1]), key=lambda e: e.start)
         for ent in ents:
@@ -522,7 +540,7 @@ def _mention_actors(head: Any, actors: ArticleActors) -> list[Actor]:
     out = []
     for m in named:
         span = doc[m.start:m.end]
-        sector = m.sector if (m.person or m.kind in ("capital", "metonym", "igo")) else None
+        sector = m.sector if (m.person or m.kind in ("capital", "metonym", "igo", "armed_group")) else None
         country = m.country
         code = (country + sector) if country and sector and len(country) == 3 and m.kind != "igo" else (
             country or sector)
@@ -531,6 +549,10 @@ def _mention_actors(head: Any, actors: ArticleActors) -> list[Actor]:
     return out
 
 
+# Verbs whose object, not subject, does what the infinitive says ("urged Iran to return").
+_OBJECT_CONTROL = frozenset({"call", "ask", "urge", "press", "tell", "order", "force", "persuade", "encourage",
+                             "invite", "allow", "permit", "request", "demand", "push", "pressure", "compel",
+                             "instruct", "advise", "warn", "beg", "implore", "appeal", "help", "enable"})
 _COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
 
 
@@ -636,6 +658,15 @@ def _clause_dates(trigger: Any) -> list[Any]:
             inside.append(ent)
     inside.sort(key=lambda e: abs(e.start - trigger.i))
     return inside
+
+
+def _place_country(name: str, countries: tuple[str, ...]) -> tuple[str, str] | None:
+    """A city or region the dictionaries do not know ("Kharkiv", "Belgorod"): its country, from the
+    gazetteer; the actor is that country (CAMEO codes a place by the state it lies in)."""
+    candidate = Gazetteer.load().resolve(name, countries=countries)
+    if candidate is None or candidate.country is None or candidate.kind not in ("city", "state"):
+        return None
+    return candidate.name, candidate.country
 
 
 _RESOLVERS: dict[int, ActorResolver] = {}
