@@ -42,6 +42,8 @@ _STANCE = frozenset({
     "criticise", "ask", "urge", "claim", "defend", "oppose", "endorse", "reject", "propose", "demand", "vow",
     "threaten", "intend", "seek", "hope", "praise", "condemn", "blame", "accuse", "mention", "dismiss", "deny",
     "question", "welcome", "applaud", "slam", "blast", "attack", "push", "press", "recommend", "favor", "favour",
+    "decide", "reveal", "describe", "report", "announce", "offer", "acknowledge", "admit", "complain", "mock",
+    "ridicule", "encourage", "discuss", "speak", "talk", "warn", "insist", "lament", "denounce", "tout", "hail",
 })
 _NOT_ATTRIBUTION = frozenset({"be", "mean", "seem", "appear", "make", "ensure", "happen", "matter", "cause",
                               "prove", "follow", "become", "remain", "let", "have", "get", "do", "go", "come"})
@@ -153,6 +155,13 @@ def _reported(sent: Any) -> list[tuple[int, int, Any, str]]:
                     or not any(c.dep_ == "ccomp" for c in tok.children)):
                 continue
         subj = next((c for c in tok.children if c.dep_ in ("nsubj",)), None)
+        agent = next((g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+        patient = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+        if subj is None and agent is not None and patient is not None and lemma in _STANCE:
+            # "The nominee has been endorsed by three newspapers": the newspapers hold the view.
+            start, end = _span_of(list(patient.subtree))
+            out.append((start, end, agent, tok.text))
+            continue
         if subj is None and tok.tag_ == "VBG" and tok.dep_ in ("advcl", "xcomp", "conj", "acl"):
             # "..., saying that ...": the participle's speaker is the subject of the clause it hangs on.
             subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
@@ -163,8 +172,8 @@ def _reported(sent: Any) -> list[tuple[int, int, Any, str]]:
             # Stances and intentions attributed to someone: "called for a ban", "plans to run".
             comp = next((c for c in tok.children if c.dep_ in ("xcomp", "dobj")), None)
             if comp is None:
-                comp = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("for", "on")
-                             for g in c.children if g.dep_ == "pobj"), None)
+                comp = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ in (
+                    "for", "on", "about", "of", "against") for g in c.children if g.dep_ == "pobj"), None)
         if comp is not None:
             start, end = _span_of(list(comp.subtree))
             out.append((start, end, subj, tok.text))
