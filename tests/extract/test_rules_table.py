@@ -62,7 +62,6 @@ KNOWN_GAPS: dict[str, str] = {
     "svo-mobilize": "target missing: 'along its border with Azerbaijan' not used",
     "rep-according": "target missing: 'toward South Korea' not a target slot of 'fire'",
     "ong-patrolling": "target missing: 'the waters around Taiwan' not used",
-    "den-rejected-accusations": "target missing: 'a Sikh leader in Canada' (place on the object) not used",
     "den-never": "target: location (Damascus -> SYR) preferred over the object's owner (Iranian consulate)",
     # reciprocal
     "rec-met": "reciprocal: 'The leaders of Brazil and Argentina met' keeps only Brazil",

@@ -23,6 +23,12 @@ from ._people import People
 _NOT_NP = frozenset({"relcl", "acl", "advcl", "conj", "cc", "preconj", "punct", "appos", "parataxis",
                      "dep", "ccomp", "xcomp", "mark", "case"})
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
+_QUANTITY_HEADS = frozenset({
+    "thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "million", "millions", "score", "scores",
+    "group", "number", "handful", "crowd", "crowds", "band", "team", "delegation", "contingent", "some", "many",
+    "most", "all", "several", "few", "none", "one", "two", "three", "four", "five", "majority", "members",
+    "member", "rest", "tens", "couple", "lot", "lots", "wave", "unit", "units", "batch", "patch", "detachment",
+})
 _PRONOUNS_THING = frozenset({"it", "its", "they", "them", "their"})
 _PLACE_NOUNS = frozenset({"border", "frontier", "territory", "soil", "coast", "region", "side", "city",
                           "capital", "waters", "airspace", "embassy", "consulate", "town", "village",
@@ -142,6 +148,12 @@ class ArticleActors:
 
     def _resolve(self, head: Any) -> Actor | None:
         doc = self.doc
+        if head.lemma_.lower() in _QUANTITY_HEADS or head.pos_ == "NUM":
+            # "Thousands of students", "a group of lawmakers", "dozens of Palestinians".
+            inner = next((g for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for g in c.children if g.dep_ == "pobj"), None)
+            if inner is not None:
+                return self.resolve(inner)
         if head.lower_ in _PRONOUNS_PERSON or head.lower_ in {"his", "her"}:
             return self._link_person(head)
         if head.lower_ in _PRONOUNS_THING:

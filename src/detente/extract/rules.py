@@ -264,6 +264,10 @@ class RulesExtractor:
             if not source and tok.dep_ in ("dobj", "attr") and tok.head.pos_ == "VERB":
                 # "Russia launched an invasion of Ukraine": the governing verb's subject acts.
                 source = self._verb_source(tok.head, actors)
+            if not source and tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.pos_ == "VERB" and (
+                    tok.head.lower_ in ("for", "in", "to", "into")):
+                # "Farmers gathered for a rally", "joined in the protest".
+                source = self._verb_source(tok.head.head, actors)
             if not source and not target and not (pred.cameo[:2] in _THREAT_FOR_ROOT and _condition_of(tok)):
                 continue
             return _Found(trigger=tok, pred=pred, source=source, target=target)
@@ -402,6 +406,10 @@ class RulesExtractor:
         seen_countries = tuple(dict.fromkeys(
             m.actor.country for m in actors.seen if m.actor.country and len(m.actor.country) == 3))
         place = event_place(trig, Gazetteer.load(), countries=seen_countries)
+        if place is not None and place.country:
+            # "Students marched in Jakarta": people named only by their role are local.
+            source = [_with_country(a, place.country) for a in source]
+            target = [_with_country(a, place.country) for a in target]
         return Event(
             id=hashlib.blake2b(key.encode(), digest_size=10).hexdigest(),
             article_id=article.id, sentence=sentence, trigger=trigger,
@@ -554,6 +562,12 @@ _OBJECT_CONTROL = frozenset({"call", "ask", "urge", "press", "tell", "order", "f
                              "invite", "allow", "permit", "request", "demand", "push", "pressure", "compel",
                              "instruct", "advise", "warn", "beg", "implore", "appeal", "help", "enable"})
 _COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
+
+
+def _with_country(actor: Actor, country: str) -> Actor:
+    if actor.country or not actor.sector or actor.sector in ("IGO", "NGO"):
+        return actor
+    return replace(actor, country=country, code=country + actor.sector)
 
 
 def _has_neg(tok: Any) -> bool:
