@@ -343,6 +343,14 @@ class RulesExtractor:
                 demanded = actors.resolve_group(subj) if subj is not None else []
                 if demanded:
                     code, target, evidence = "100", demanded, evidence + " +must-demand"
+        if status == "intended" and code[:2] in ("04", "05", "06", "07", "08") and _intent_governor(f.trigger):
+            # "Syria is willing to withdraw its troops", "offered to host talks": an expressed intent
+            # to cooperate is CAMEO 03x (PLOVER AGREE), not the cooperation itself.
+            intent = _INTENT_CODE.get(code) or _INTENT_CODE.get(code[:3]) or _INTENT_CODE.get(code[:2])
+            if intent:
+                code, evidence = intent, evidence + " +intent"
+        if code[:2] == "03" and status in ("occurred", "ongoing"):
+            status = "intended"  # an expressed intent: the act it promises has not happened yet
         if status == "denied" and code[:2] in _COOPERATIVE_ROOTS and _has_neg(f.trigger):
             # "will not accept more refugees", "did not agree": refusing cooperation is a rejection.
             code, status, evidence = "120", "occurred", evidence + " +negated-cooperation"
@@ -362,6 +370,7 @@ class RulesExtractor:
                 evidence += " +location-target"
         if not source and not target:
             return None
+        source, target = _unique(source), _unique(target)
         if target and source:
             source_codes = {a.code for a in source}
             target = [a for a in target if a.code not in source_codes or a.start != source[0].start] or target
@@ -445,11 +454,19 @@ def _merge_threats(pairs: list[tuple[_Found, Event]]) -> list[Event]:
     """"Poland threatened to impose sanctions if Belarus closes the border" is one threat: the
     conditional punishment folds into the threat verb that governs it, lending it its target."""
     events = [e for _, e in pairs]
-    threats = {f.trigger.i: n for n, (f, e) in enumerate(pairs) if e.cameo.root == "13" and
-               "+conditional-threat" not in e.evidence}
     drop: set[int] = set()
+    # The same folding for an expressed intent: "agreed to resume talks" is one 03x event.
+    for folded, governing_root in (("+conditional-threat", "13"), ("+intent", "03")):
+        _fold(pairs, events, drop, folded, governing_root)
+    return [e for n, e in enumerate(events) if n not in drop]
+
+
+def _fold(pairs: list[tuple[_Found, Event]], events: list[Event], drop: set[int], folded: str,
+          governing_root: str) -> None:
+    threats = {f.trigger.i: n for n, (f, e) in enumerate(pairs) if e.cameo.root == governing_root and
+               folded not in e.evidence}
     for n, (f, e) in enumerate(pairs):
-        if "+conditional-threat" not in e.evidence:
+        if folded not in e.evidence:
             continue
         cur = f.trigger
         for _ in range(6):
@@ -460,10 +477,10 @@ def _merge_threats(pairs: list[tuple[_Found, Event]]) -> list[Event]:
                 m = threats[cur.i]
                 governing = events[m]
                 if not governing.target:
-                    events[m] = replace(governing, target=e.target, evidence=governing.evidence + " +target-from-condition")
+                    events[m] = replace(governing, target=e.target, reciprocal=governing.reciprocal or e.reciprocal,
+                                        evidence=governing.evidence + f" +target-from-{folded.strip('+')}")
                 drop.add(n)
                 break
-    return [e for n, e in enumerate(events) if n not in drop]
 
 
 def _depth(tok: Any) -> int:
@@ -562,6 +579,40 @@ _OBJECT_CONTROL = frozenset({"call", "ask", "urge", "press", "tell", "order", "f
                              "invite", "allow", "permit", "request", "demand", "push", "pressure", "compel",
                              "instruct", "advise", "warn", "beg", "implore", "appeal", "help", "enable"})
 _COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
+
+
+# Cooperative action -> "express intent to" code (CAMEO 03x).
+_INTENT_CODE = {
+    "04": "036", "05": "032", "06": "031", "061": "0311", "062": "0312", "063": "0313", "064": "0314",
+    "07": "033", "071": "0331", "072": "0332", "073": "0333", "074": "0334", "08": "035", "081": "0351",
+    "082": "0352", "083": "034", "084": "0353", "0841": "0353", "085": "0354", "086": "0355", "087": "0356",
+    "045": "039", "046": "036", "057": "030",
+}
+_INTENT_WORDS = frozenset({"plan", "intend", "aim", "offer", "pledge", "promise", "vow", "agree", "decide", "ready",
+                           "willing", "prepared", "prepare", "seek", "want", "hope", "hop", "propose", "commit",
+                           "consider", "expect", "determined", "eager", "keen", "resolve"})
+
+
+def _intent_governor(tok: Any) -> str | None:
+    """The intent word an action hangs on ("willing to withdraw", "offered to host"), if any."""
+    cur = tok
+    for _ in range(3):
+        if cur.dep_ != "xcomp" or cur.head.i == cur.i:
+            return None
+        head = cur.head
+        if head.lemma_.lower() in _INTENT_WORDS:
+            return str(head.lemma_.lower())
+        cur = head
+    return None
+
+
+def _unique(actors: list[Actor]) -> list[Actor]:
+    """One actor per code: "officers in the Russian military and Russia's arms makers" name Russia once."""
+    out: list[Actor] = []
+    for actor in actors:
+        if all(a.code != actor.code for a in out):
+            out.append(actor)
+    return out
 
 
 def _with_country(actor: Actor, country: str) -> Actor:
