@@ -183,3 +183,18 @@ def test_paraphrase_quotes(paraphrase: Result, fragment: str, country: str) -> N
     matches = [q for q in paraphrase.quotes if fragment in q.content.text]
     assert matches and any(q.speaker is not None and q.speaker.country == country for q in matches), (
         [(q.speaker_text, q.content.text) for q in paraphrase.quotes])
+
+
+def test_seed_calendar(seed: tuple[dict[str, Any], Result], tmp_path: Path) -> None:
+    from detente.query import open_store
+    from detente.store import Store
+
+    _, result = seed
+    db = tmp_path / "seed.duckdb"
+    with Store(db) as store:
+        store.write_results([result])
+    with open_store(db, read_only=True) as database:
+        entries = {(e.date.isoformat(), frozenset(p[:3] for p in e.participants)) for e in database.calendar()}
+    assert ("2022-01-10", frozenset({"USA", "RUS"})) in entries
+    assert ("2022-01-12", frozenset({"RUS", "NAT"})) in entries
+    assert ("2022-01-13", frozenset({"RUS", "OSC"})) in entries

@@ -88,7 +88,8 @@ def clause_status(trigger: Any) -> str:
                 return "intended"
         if lemma == "go" and head.tag_ == "VBG" and rel == "xcomp":
             return "intended"  # "is going to send"
-        if rel in ("nsubj", "nsubjpass") and lemma in ("set", "schedule", "slate", "plan", "due", "expect"):
+        if rel in ("nsubj", "nsubjpass") and lemma in ("set", "schedule", "slate", "plan", "due", "expect") and not any(
+                c.dep_ == "dobj" for c in head.children):
             return "scheduled"  # "talks are set for March 12"
         if rel in ("xcomp", "ccomp", "advcl", "relcl", "conj", "nsubj", "nsubjpass", "attr"):
             own = _own_status(head)

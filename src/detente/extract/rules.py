@@ -435,7 +435,9 @@ class RulesExtractor:
         anchor = article.published.date()
         direction = tense_direction(trigger, status)
         ents = _clause_dates(trigger)
-        if not ents and trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("nsubj", "nsubjpass"):
+        if not ents and trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("nsubj", "nsubjpass") and (
+                trigger.head.lemma_.lower() in _LIGHT_VERBS) and not any(
+                c.dep_ == "dobj" for c in trigger.head.children):
             # "Talks are set for March 12": the date sits on the verb the event noun is subject of.
             ents = _clause_dates(trigger.head)
         if window is not None:
@@ -604,6 +606,12 @@ def _intent_governor(tok: Any) -> str | None:
             return str(head.lemma_.lower())
         cur = head
     return None
+
+
+# Verbs that only place a nominal event in time ("talks are set for", "the summit will take place on").
+_LIGHT_VERBS = frozenset({"be", "set", "schedule", "slate", "plan", "expect", "due", "take", "begin", "start",
+                          "open", "resume", "continue", "end", "close", "conclude", "happen", "occur", "come",
+                          "hold", "convene", "reconvene"})
 
 
 def _unique(actors: list[Actor]) -> list[Actor]:
