@@ -2,6 +2,6 @@
 
 from ._dictionary import ActorDictionary, Entry
 from ._people import People, Tenure
-from ._resolver import ActorResolver, ArticleActors, Mention
+from ._resolver import ActorResolver, ArticleActors, Mention, mention_actor
 
-__all__ = ["ActorDictionary", "ActorResolver", "ArticleActors", "Entry", "Mention", "People", "Tenure"]
+__all__ = ["ActorDictionary", "ActorResolver", "ArticleActors", "Entry", "Mention", "People", "Tenure", "mention_actor"]

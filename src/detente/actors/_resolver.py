@@ -134,17 +134,7 @@ class ArticleActors:
         if len(named) < 2:
             return []
         role = self.matches.get(head.i)
-        out = []
-        for m in named:
-            span = self.doc[m.start:m.end]
-            sector = m.sector if (m.person or m.kind in ("capital", "metonym", "igo", "armed_group")) else (
-                role.sector if role is not None else None)
-            country = m.country
-            code = (country + sector) if country and sector and len(country) == 3 and m.kind != "igo" else (
-                country or sector)
-            out.append(Actor(text=span.text, start=span.start_char, end=span.end_char, name=m.name,
-                             country=country, sector=sector, code=code))
-        return out
+        return [mention_actor(self.doc, m, role_sector=role.sector if role is not None else None) for m in named]
 
     def _resolve(self, head: Any) -> Actor | None:
         doc = self.doc
@@ -285,6 +275,19 @@ class ArticleActors:
                     return seen.actor
                 fallback = fallback or seen.actor
         return fallback
+
+
+def mention_actor(doc: Any, m: Mention, *, role_sector: str | None = None) -> Actor:
+    """The actor one dictionary mention names on its own: a person or seat of power with its
+    sector, an organisation, or a state (with ``role_sector`` when the phrase's head is a role)."""
+    span = doc[m.start:m.end]
+    own_sector = m.person or m.kind in ("capital", "metonym", "igo", "armed_group")
+    sector = m.sector if own_sector else role_sector
+    country = m.country
+    code = (country + sector) if country and sector and len(country) == 3 and m.kind != "igo" else (
+        country or sector)
+    return Actor(text=span.text, start=span.start_char, end=span.end_char, name=m.name, country=country,
+                 sector=sector, code=code)
 
 
 def _without_clauses(head: Any) -> list[Any]:

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import codes
-from ..actors import ActorResolver, ArticleActors
+from ..actors import ActorResolver, ArticleActors, mention_actor
 from ..errors import DataError
 from ..model import Actor, Article, Event, Plover, SentenceRef, Span
 from ..registry import extractors
@@ -563,17 +563,7 @@ def _mention_actors(head: Any, actors: ArticleActors) -> list[Actor]:
     if len(named) <= 1:
         actor = actors.resolve(head)
         return [actor] if actor is not None else []
-    doc = head.doc
-    out = []
-    for m in named:
-        span = doc[m.start:m.end]
-        sector = m.sector if (m.person or m.kind in ("capital", "metonym", "igo", "armed_group")) else None
-        country = m.country
-        code = (country + sector) if country and sector and len(country) == 3 and m.kind != "igo" else (
-            country or sector)
-        out.append(Actor(text=span.text, start=span.start_char, end=span.end_char, name=m.name,
-                         country=country, sector=sector, code=code))
-    return out
+    return [mention_actor(head.doc, m) for m in named]
 
 
 # Verbs whose object, not subject, does what the infinitive says ("urged Iran to return").
