@@ -21,6 +21,7 @@ demo: $(STAMP)
 	COLUMNS=$${COLUMNS:-160} $(BIN)/detente events --db $(DB) --limit 40 --format table
 	@echo
 	@echo "Stored in $(DB). Try: $(BIN)/detente events --db $(DB) --dyad USA-RUS   or   $(BIN)/detente stats --db $(DB)"
+	@echo "Dashboard and REST API: $(BIN)/detente serve --db $(DB)   then open http://127.0.0.1:8000/ (API docs at /docs)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -10,7 +10,7 @@ def test_public_api_all() -> None:
         "annotations", "logging", "version", "PackageNotFoundError",
         # subpackages imported as a side effect of importing the public names
         "actors", "clean", "cli", "codes", "config", "errors", "export", "extract", "ingest", "model", "parse",
-        "pipeline", "query", "registry", "store", "evaluate",
+        "pipeline", "query", "registry", "store", "evaluate", "api", "web",
     }
     assert public == set(detente.__all__) - {"__version__"}
 

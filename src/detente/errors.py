@@ -10,7 +10,8 @@
     ├── DataError          a shipped data file (code table, dictionary) is invalid (E5xx)
     ├── StoreError         the database cannot be opened, migrated or written (E6xx)
     ├── EvaluationError    a gold set is missing or malformed (E7xx)
-    └── MissingExtraError  an optional extra is not installed (E8xx)
+    ├── MissingExtraError  an optional extra is not installed (E8xx)
+    └── RequestError       the REST API refuses a request: no token, wrong token, no such id (E9xx)
 
 Messages are format strings with stable codes, so docs and tests can cite them.
 The library raises; only ``detente.cli`` turns these into ``Error: ...`` and an exit code.
@@ -67,6 +68,16 @@ class MissingExtraError(DetenteError):
     code = "E800"
 
 
+class RequestError(DetenteError):
+    """A REST request the server refuses; ``status`` is its HTTP status."""
+
+    code = "E900"
+
+    def __init__(self, message: str, *, code: str | None = None, status: int = 400, **context: Any) -> None:
+        super().__init__(message, code=code, **context)
+        self.status = status
+
+
 class Errors:
     """User-facing message templates, each with a stable code."""
 
@@ -99,3 +110,7 @@ class Errors:
     E701 = "Gold set {name!r} not found under {path}. Pass --gold PATH."
     E702 = "Unknown gold set {name!r}. Available: {available}."
     E801 = "{feature} needs the optional extra: pip install 'detente[{extra}]'"
+    E901 = "{what} needs a bearer token: send the header 'Authorization: Bearer TOKEN'."
+    E902 = "{detail}"
+    E903 = "No {kind} {key!r}."
+    E904 = "{method} {path}: {detail}"

@@ -19,7 +19,7 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from . import calendar_cmd, code_cmd, eval_cmd, export_cmd, query_cmd  # noqa: F401
+    from . import calendar_cmd, code_cmd, eval_cmd, export_cmd, query_cmd, serve_cmd  # noqa: F401
 
 
 _register()

@@ -11,9 +11,12 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..store import Store
+from .brief import Brief, build_brief
 from .calendar import CalendarEntry, calendar_entries
+from .pages import MAX_PAGE, EventPage, event_page
 
-__all__ = ["CalendarEntry", "Database", "EventFilter", "open_store"]
+__all__ = ["MAX_PAGE", "Brief", "CalendarEntry", "Database", "Edge", "EventFilter", "EventPage", "open_store",
+           "parse_dyad"]
 
 _CODE_RE = re.compile(r"^[A-Za-z]{2,12}$")
 
@@ -32,6 +35,7 @@ class EventFilter:
     article: str | None = None
     limit: int | None = 100
     offset: int = 0
+    either_way: bool = False  # with dyad: A-B and B-A events alike
 
     @staticmethod
     def _side(prefix: str) -> str:
@@ -48,19 +52,13 @@ class EventFilter:
                            "FROM event_actors x WHERE x.multi AND (x.country = ? OR x.code LIKE ? || '%')))")
             params += [code] * 6
         if self.dyad:
-            parts = self.dyad.upper().split("-")
-            if len(parts) != 2:
-                raise ConfigError(f"--dyad expects two actor codes like USA-RUS, got {self.dyad!r}", code="E102")
-            a, b = (_code(p, "--dyad") for p in parts)
-            match = "(x.country = ? OR x.code LIKE ? || '%')"
-            pair = match.replace("x.", "y.")
-            clauses.append(
-                f"(({self._side('source')} AND {self._side('target')}) OR "
-                f"(e.reciprocal AND {self._side('source')} AND {self._side('target')}) OR "
-                "e.id IN (SELECT x.event_id FROM event_actors x JOIN event_actors y ON y.event_id = x.event_id "
-                f"WHERE x.multi AND y.multi AND x.role = 'source' AND y.role = 'target' AND "
-                f"(({match} AND {pair}) OR (x.reciprocal AND {match} AND {pair}))))")
-            params += [a, a, b, b, b, b, a, a, a, a, b, b, b, b, a, a]
+            a, b = parse_dyad(self.dyad)
+            clause, more = self._dyad(a, b)
+            if self.either_way and a != b:
+                back, more_back = self._dyad(b, a)
+                clause, more = f"({clause} OR {back})", more + more_back
+            clauses.append(clause)
+            params += more
         if self.cameo:
             if not re.fullmatch(r"\d{2,4}", self.cameo):
                 raise ConfigError(f"--cameo expects a CAMEO code prefix such as 04 or 042, got {self.cameo!r}",
@@ -83,6 +81,36 @@ class EventFilter:
             clauses.append("(e.article_id = ? OR e.article_id IN (SELECT id FROM articles WHERE source_id = ?))")
             params += [self.article, self.article]
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def _dyad(self, a: str, b: str) -> tuple[str, list[Any]]:
+        match = "(x.country = ? OR x.code LIKE ? || '%')"
+        pair = match.replace("x.", "y.")
+        clause = (
+            f"(({self._side('source')} AND {self._side('target')}) OR "
+            f"(e.reciprocal AND {self._side('source')} AND {self._side('target')}) OR "
+            "e.id IN (SELECT x.event_id FROM event_actors x JOIN event_actors y ON y.event_id = x.event_id "
+            f"WHERE x.multi AND y.multi AND x.role = 'source' AND y.role = 'target' AND "
+            f"(({match} AND {pair}) OR (x.reciprocal AND {match} AND {pair}))))")
+        return clause, [a, a, b, b, b, b, a, a, a, a, b, b, b, b, a, a]
+
+
+def parse_dyad(dyad: str) -> tuple[str, str]:
+    """The two actor codes of "USA-RUS" (upper-cased); anything else is an E102 ConfigError."""
+    parts = dyad.strip().upper().split("-")
+    if len(parts) != 2:
+        raise ConfigError(f"--dyad expects two actor codes like USA-RUS, got {dyad!r}", code="E102")
+    a, b = (_code(p, "--dyad") for p in parts)
+    return a, b
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Edge:
+    """A directed edge of the actor network: how many events ``source`` did to ``target``, and their tone."""
+
+    source: str
+    target: str
+    count: int
+    mean_goldstein: float | None
 
 
 def _code(value: str, option: str) -> str:
@@ -109,6 +137,10 @@ class Database:
     def close(self) -> None:
         self.store.close()
 
+    def cursor(self) -> Database:
+        """A Database on a new cursor of the same connection, for use in another thread; close it after."""
+        return Database(self.store.cursor())
+
     def __enter__(self) -> Database:
         return self
 
@@ -126,6 +158,79 @@ class Database:
             params += [flt.limit, flt.offset]
         sql = f"SELECT {EVENT_COLUMNS} FROM ({inner}) e JOIN articles a ON a.id = e.article_id ORDER BY {_ORDER}"
         return self.store.sql(sql, params)
+
+    def event_page(self, flt: EventFilter | None = None, *, cursor: str | None = None, **filters: Any) -> EventPage:
+        """One page of events (public JSON) after ``cursor``, with the cursor of the next page.
+
+        Keyset pagination: pages stay fast and stable however deep, unlike ``offset``.
+        """
+        return event_page(self, flt or EventFilter(**filters), cursor=cursor)
+
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        """One event in its public JSON shape, with its article (text, title, url) and the spans to highlight.
+
+        ``highlight`` holds the sentence and trigger as character offsets into ``article.text``.
+        None when there is no such event.
+        """
+        row = self.store.con.execute(
+            "SELECT e.record, e.sentence_start, e.sentence_end, e.trigger_start, e.trigger_end, a.id, a.title, "
+            "a.url, a.outlet, a.published, a.text FROM events e JOIN articles a ON a.id = e.article_id "
+            "WHERE e.id = ?", [event_id]).fetchone()
+        if row is None:
+            return None
+        out: dict[str, Any] = json.loads(row[0]) if row[0] else {"id": event_id}
+        text = row[10] or ""
+        start, end = _clamp(row[1], row[2], len(text))
+        t_start, t_end = _clamp(row[3], row[4], len(text))
+        out["article"] = {"id": row[5], "title": row[6], "url": row[7], "outlet": row[8],
+                          "published": row[9].isoformat() if row[9] else None, "text": text}
+        out["highlight"] = {"sentence": {"start": start, "end": end},
+                            "trigger": {"start": max(t_start, start), "end": min(t_end, end)}
+                            if start <= t_start < t_end <= end else None}
+        return out
+
+    def network(self, *, limit: int = 100, since: dt.date | None = None, until: dt.date | None = None,
+                by: str = "code") -> list[Edge]:
+        """The actor network: directed edges source -> target (events' first source and target), most events first.
+
+        ``by="country"`` joins actors of one country (USAGOV, USAMIL -> USA). Self-loops are left out.
+        """
+        if by not in ("code", "country"):
+            raise ConfigError(f"by must be code or country, got {by!r}", code="E102")
+        if limit < 1:
+            raise ConfigError(f"limit must be 1 or more, got {limit}", code="E102")
+        src, tgt = (f"e.source_{by}", f"e.target_{by}")
+        clauses = [f"{src} IS NOT NULL", f"{tgt} IS NOT NULL", f"{src} <> {tgt}"]
+        params: list[Any] = []
+        if since:
+            clauses.append("e.date >= ?")
+            params.append(since)
+        if until:
+            clauses.append("e.date <= ?")
+            params.append(until)
+        rows = self.store.con.execute(
+            f"SELECT {src}, {tgt}, count(*) AS n, round(avg(e.goldstein), 3) FROM events e "
+            f"WHERE {' AND '.join(clauses)} GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT ?", [*params, limit]).fetchall()
+        return [Edge(source=r[0], target=r[1], count=int(r[2]), mean_goldstein=r[3]) for r in rows]
+
+    def places(self, *, limit: int = 500, since: dt.date | None = None, until: dt.date | None = None) -> Any:
+        """Event places with coordinates: name, country, lat, lon, events and mean Goldstein, most events first."""
+        clauses = ["e.place_lat IS NOT NULL", "e.place_lon IS NOT NULL"]
+        params: list[Any] = []
+        if since:
+            clauses.append("e.date >= ?")
+            params.append(since)
+        if until:
+            clauses.append("e.date <= ?")
+            params.append(until)
+        sql = ("SELECT e.place_name AS name, e.place_country AS country, e.place_lat AS lat, e.place_lon AS lon, "
+               "count(*) AS events, round(avg(e.goldstein), 3) AS mean_goldstein FROM events e "
+               f"WHERE {' AND '.join(clauses)} GROUP BY 1, 2, 3, 4 ORDER BY events DESC, name LIMIT ?")
+        return self.store.sql(sql, [*params, limit])
+
+    def brief(self, dyad: str, *, since: dt.date | None = None, until: dt.date | None = None) -> Brief:
+        """An extractive brief on a pair of actors (see :mod:`detente.query.brief`); ``.markdown()`` renders it."""
+        return build_brief(self, dyad, since=since, until=until)
 
     def events_df(self, **filters: Any) -> Any:
         """Events as a pandas DataFrame."""
@@ -215,9 +320,9 @@ class Database:
         return self.store.sql(sql, [*params, limit])
 
     def calendar(self, *, start: dt.date | None = None, end: dt.date | None = None, actor: str | None = None,
-                 limit: int | None = 500) -> list[CalendarEntry]:
+                 limit: int | None = 500, dyad: str | None = None) -> list[CalendarEntry]:
         """Scheduled and intended events by date, one entry per occasion (see :mod:`detente.query.calendar`)."""
-        return calendar_entries(self, start=start, end=end, actor=actor, limit=limit)
+        return calendar_entries(self, start=start, end=end, actor=actor, limit=limit, dyad=dyad)
 
     def stats(self) -> dict[str, Any]:
         con = self.store.con
@@ -235,6 +340,11 @@ class Database:
                 "first_event": span[0].isoformat() if span and span[0] else None,
                 "last_event": span[1].isoformat() if span and span[1] else None,
                 "migrations": self.store.migrations()}
+
+
+def _clamp(start: int | None, end: int | None, size: int) -> tuple[int, int]:
+    lo = min(max(start or 0, 0), size)
+    return lo, min(max(end if end is not None else lo, lo), size)
 
 
 def open_store(path: str | Path | None = None, *, read_only: bool = False) -> Database:

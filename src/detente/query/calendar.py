@@ -145,7 +145,8 @@ def _entry(rows: list[dict[str, Any]], participants: tuple[str, ...]) -> Calenda
 
 
 def calendar_entries(db: Database, *, start: dt.date | None = None, end: dt.date | None = None,
-                     actor: str | None = None, limit: int | None = 500) -> list[CalendarEntry]:
+                     actor: str | None = None, limit: int | None = 500,
+                     dyad: str | None = None) -> list[CalendarEntry]:
     """Scheduled and intended events with a date, merged per occasion and sorted by date.
 
     Args:
@@ -154,6 +155,7 @@ def calendar_entries(db: Database, *, start: dt.date | None = None, end: dt.date
         end: only entries on or before this date.
         actor: only occasions with this actor (country or code prefix: RUS, USAGOV, NATO) on either side.
         limit: at most this many entries (``None`` = all).
+        dyad: only occasions of this pair of actors ("USA-RUS"), in either direction.
     """
     from . import EventFilter
 
@@ -161,7 +163,7 @@ def calendar_entries(db: Database, *, start: dt.date | None = None, end: dt.date
         raise ConfigError(f"the calendar's start {start.isoformat()} is after its end {end.isoformat()}", code="E102")
     if limit is not None and limit < 0:
         raise ConfigError(f"limit must be 0 or more, got {limit}", code="E102")
-    where, params = EventFilter(actor=actor, since=start, until=end, limit=None).where()
+    where, params = EventFilter(actor=actor, dyad=dyad, either_way=True, since=start, until=end, limit=None).where()
     marks = ", ".join("?" for _ in CALENDAR_STATUSES)
     where += (" AND " if where else " WHERE ") + f"e.date IS NOT NULL AND e.status IN ({marks})"
     params += list(CALENDAR_STATUSES)

@@ -116,6 +116,16 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
+    def cursor(self) -> Store:
+        """A Store on a new cursor of this connection: one per thread (a DuckDB connection is not thread-safe).
+
+        Closing it closes only the cursor.
+        """
+        other = Store.__new__(Store)
+        other.path = self.path
+        other.con = self.con.cursor()
+        return other
+
     def __enter__(self) -> Store:
         return self
 
