@@ -109,3 +109,19 @@ def test_serve_answers_on_localhost(web_db: Path) -> None:
         server.terminate()
         _, stderr = server.communicate(timeout=20)
     assert b"(read-only)" in stderr and f"http://127.0.0.1:{port}/".encode() in stderr
+
+
+def test_plot_and_brief_on_the_demo_data(pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from detente.store import Store
+
+    db = tmp_path / "detente.duckdb"
+    with Store(db) as store:
+        pipeline.run([Path(__file__).resolve().parents[2] / "examples"], store=store)
+    out = tmp_path / "usa-rus.png"
+    plotted = runner.invoke(app, ["plot", "--dyad", "USA-RUS", "--db", str(db), "-o", str(out)])
+    assert plotted.exit_code == 0, plotted.output
+    assert out.read_bytes()[:4] == b"\x89PNG"
+    brief = runner.invoke(app, ["brief", "--dyad", "USA-RUS", "--db", str(db)])
+    assert brief.exit_code == 0, brief.output
+    for heading in ("Why it matters", "What they're saying", "The other side", "What's next"):
+        assert heading in brief.output

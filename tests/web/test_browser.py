@@ -28,8 +28,7 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(web_db: Path) -> Iterator[str]:
+def _serve(db: Path) -> Iterator[str]:
     import uvicorn
 
     from detente.api import create_app
@@ -37,7 +36,7 @@ def server(web_db: Path) -> Iterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(web_db), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -49,6 +48,22 @@ def server(web_db: Path) -> Iterator[str]:
     srv.should_exit = True
     thread.join(timeout=10)
     sock.close()
+
+
+@pytest.fixture(scope="module")
+def server(web_db: Path) -> Iterator[str]:
+    yield from _serve(web_db)
+
+
+@pytest.fixture(scope="module")
+def demo_server(pipeline, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The demo database: what `make demo` builds from examples/."""
+    from detente.store import Store
+
+    db = tmp_path_factory.mktemp("demo") / "detente.duckdb"
+    with Store(db) as store:
+        pipeline.run([Path(__file__).resolve().parents[2] / "examples"], store=store)
+    yield from _serve(db)
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +191,20 @@ def test_hostile_text_is_shown_never_run(page: tuple[Any, Watch], server: str, t
         tab.goto(server + path)
     tab.screenshot(path=str(tmp_path / "hostile.png"), full_page=True)
     watch.clean()
+
+
+def test_every_page_works_on_the_demo_database(browser: Any, demo_server: str, tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    watch = Watch(tab, demo_server)
+    for index, path in enumerate([*PAGES, "/dyad?pair=USA-RUS", "/brief?dyad=USA-RUS"]):
+        response = tab.goto(demo_server + path)
+        assert response is not None and response.status == 200, path
+        assert tab.locator("h1").count() == 1, path
+        tab.screenshot(path=str(tmp_path / f"demo-{index}.png"), full_page=True)
+    # An event from the demo data opens with its sentence highlighted.
+    tab.goto(demo_server + "/events")
+    tab.locator("a[href^='/events/']").first.click()
+    assert tab.locator("mark").count() >= 1
+    watch.clean()
+    context.close()
