@@ -136,6 +136,7 @@ class Pipeline:
     def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
         self.settings = settings or load_config(overrides=overrides or None)
         self._coder: _Coder | None = None
+        self._pool: ProcessPoolExecutor | None = None
 
     @property
     def coder(self) -> _Coder:
@@ -166,16 +167,37 @@ class Pipeline:
     def code_articles(self, articles: Iterable[Article], *, batch_size: int | None = None) -> Iterator[Result]:
         """Parse and code articles in batches (with worker processes when settings.parse.workers > 1)."""
         size = batch_size or self.settings.store.batch_articles
-        batches = _batched(articles, size)
         workers = self.settings.parse.workers
         if workers <= 1:
-            for batch in batches:
+            for batch in _batched(articles, size):
                 yield from self.coder.code(batch)
             return
-        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
-                                 initargs=(self.settings,)) as pool:
-            for results in pool.map(_worker_code, batches, chunksize=1):
+        # One pool for the pipeline's life (each worker loads spaCy once); each batch is shared out
+        # so every worker gets a part of it.
+        part = max(1, -(-size // workers))
+        for batch in _batched(articles, size):
+            for results in self.pool.map(_worker_code, list(_batched(batch, part)), chunksize=1):
                 yield from results
+
+    @property
+    def pool(self) -> ProcessPoolExecutor:
+        """The worker processes (started on first use; :meth:`close` stops them)."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.settings.parse.workers, initializer=_worker_init,
+                                             initargs=(self.settings,))
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the worker processes, if any."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def code_text(self, text: str, *, published: dt.date | dt.datetime | None = None,
                   outlet: str | None = None, url: str | None = None, title: str | None = None) -> Result:

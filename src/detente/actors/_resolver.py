@@ -74,8 +74,13 @@ class ArticleActors:
     seen: list[_Seen] = field(default_factory=list)
     _cache: dict[int, Actor | None] = field(default_factory=dict)
 
+    # Token index -> its named-entity span (spaCy rebuilds Doc.ents on every access).
+    entity_of: dict[int, Any] = field(default_factory=dict)
+    _countries: tuple[int, tuple[str, ...]] = (-1, ())
+
     def __post_init__(self) -> None:
-        self.matches = self.resolver.match(self.doc, self.day)
+        self.entity_of = entity_index(self.doc)
+        self.matches = self.resolver.match(self.doc, self.day, self.entity_of)
 
     # -- noun phrases -------------------------------------------------------------------------
     def np_tokens(self, head: Any) -> list[Any]:
@@ -198,8 +203,7 @@ class ArticleActors:
                 is_person = is_person or role.start <= head.i < role.end or role.kind == "person_role"
         if country is None and person is None and org is None and self.place_country is not None and (
                 head.ent_type_ in ("GPE", "LOC", "FAC") or (head.pos_ == "PROPN" and head.ent_type_ == "")):
-            seen = tuple(dict.fromkeys(s.actor.country for s in self.seen if s.actor.country))
-            found = self.place_country(_ent_text(head), seen)
+            found = self.place_country(self._ent_text(head), self.countries())
             if found is not None:
                 country, name = found[1], found[0]
                 sector = sector if role is not None else None
@@ -217,7 +221,7 @@ class ArticleActors:
                 return None
             if ent_person:
                 is_person = True
-                name = name or _ent_text(head)
+                name = name or self._ent_text(head)
         if country is None and sector is None:
             return None
         code: str | None
@@ -229,6 +233,17 @@ class ArticleActors:
         actor = Actor(text=span.text, start=span.start_char, end=span.end_char, name=name,
                       country=country, sector=sector, code=code)
         return self._remember(actor, is_person, head)
+
+    def countries(self) -> tuple[str, ...]:
+        """ISO3 codes of the states named so far in the article, first mention first."""
+        if self._countries[0] != len(self.seen):
+            codes = dict.fromkeys(s.actor.country for s in self.seen if s.actor.country and len(s.actor.country) == 3)
+            self._countries = (len(self.seen), tuple(c for c in codes if c))
+        return self._countries[1]
+
+    def _ent_text(self, token: Any) -> str:
+        ent = self.entity_of.get(token.i)
+        return str(ent.text) if ent is not None else str(token.text)
 
     def _with_span(self, actor: Actor, span: Any) -> Actor:
         return Actor(text=span.text, start=span.start_char, end=span.end_char, name=actor.name,
@@ -299,11 +314,13 @@ def _without_clauses(head: Any) -> list[Any]:
     return out
 
 
-def _ent_text(token: Any) -> str:
-    for ent in token.doc.ents:
-        if ent.start <= token.i < ent.end:
-            return str(ent.text)
-    return str(token.text)
+def entity_index(doc: Any) -> dict[int, Any]:
+    """Token index -> the entity span that covers it."""
+    out: dict[int, Any] = {}
+    for ent in doc.ents:
+        for i in range(ent.start, ent.end):
+            out[i] = ent
+    return out
 
 
 class ActorResolver:
@@ -347,8 +364,9 @@ class ActorResolver:
         for key, pattern in lower.items():
             self._lower.add(key, [pattern])
 
-    def match(self, doc: Any, day: dt.date | None) -> dict[int, Mention]:
+    def match(self, doc: Any, day: dt.date | None, entity_of: dict[int, Any] | None = None) -> dict[int, Mention]:
         """Token index -> the longest dictionary mention covering it."""
+        entity_of = entity_index(doc) if entity_of is None else entity_of
         spans: list[tuple[int, int, str, bool]] = []
         for match_id, start, end in self._exact(doc):
             spans.append((start, end, doc.vocab.strings[match_id], True))
@@ -362,7 +380,7 @@ class ActorResolver:
             mention = self._choose(key, day, doc[start:end])
             if mention is None:
                 continue
-            if mention.person and _inside_longer_name(doc, start, end):
+            if mention.person and _inside_longer_name(doc, start, end, entity_of):
                 continue  # "Boris" of "Boris Yeltsin" is not Boris Johnson
             placed = Mention(start, end, mention.kind, mention.country, mention.sector, mention.name,
                              mention.person)
@@ -389,11 +407,11 @@ class ActorResolver:
         return sorted(rest, key=lambda m: order.get(m.kind, 10))[0]
 
 
-def _inside_longer_name(doc: Any, start: int, end: int) -> bool:
+def _inside_longer_name(doc: Any, start: int, end: int, entity_of: dict[int, Any]) -> bool:
     """True when tokens start:end are part of a longer PERSON name that does not end with them."""
     for tok in doc[start:end]:
         if tok.ent_type_ == "PERSON":
-            ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+            ent = entity_of.get(tok.i)
             if ent is not None and ent.end > end:
                 return True
     nxt = doc[end] if end < len(doc) else None

@@ -113,7 +113,10 @@ def ingest(
                 rate = (s.new + s.already_stored) / s.seconds if s.seconds else 0.0
                 bar.update(task, read=s.read, new=s.new, failed=s.failed, rate=rate)
 
-            summary = pipeline.run(paths, store=store, options=options, progress=progress)
+            try:
+                summary = pipeline.run(paths, store=store, options=options, progress=progress)
+            finally:
+                pipeline.close()
     _print_summary(summary, path, quiet)
     if strict and summary.failed:
         raise typer.Exit(1)

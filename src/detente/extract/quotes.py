@@ -211,10 +211,11 @@ def _qid(article: Article, start: int, end: int) -> str:
 def extract_quotes(doc: Any, article: Article, actors: ArticleActors) -> list[Quote]:
     """Direct and reported quotes of one document, each with its cue and resolved speaker."""
     quotes: list[Quote] = []
+    text = article.text  # the text the doc was parsed from (Doc.text rebuilds it on every access)
     sents = list(doc.sents)
     covered: list[tuple[int, int]] = []
     last: tuple[int, tuple[Actor, str]] | None = None
-    for start, end in _quote_spans(doc.text):
+    for start, end in _quote_spans(text):
         sent_index = next((i for i, s in enumerate(sents) if s.start_char <= start < s.end_char), None)
         if sent_index is None:
             continue
@@ -233,11 +234,11 @@ def extract_quotes(doc: Any, article: Article, actors: ArticleActors) -> list[Qu
                     found = _speaker_of(sents[neighbour], None, actors)
                     if found:
                         break
-        if found is None and last is not None and start - last[0] < 400 and "\n" in doc.text[last[0]:start]:
+        if found is None and last is not None and start - last[0] < 400 and "\n" in text[last[0]:start]:
             # A quote paragraph that continues the previous speaker's quote.
             found = last[1]
         if found is None:
-            signed = _SIGNED_RE.match(doc.text, end)
+            signed = _SIGNED_RE.match(text, end)
             if signed is not None:
                 name = doc.char_span(signed.start(1), signed.end(1), alignment_mode="expand")
                 if name is not None:
@@ -249,9 +250,9 @@ def extract_quotes(doc: Any, article: Article, actors: ArticleActors) -> list[Qu
         covered.append((start, end))
         quotes.append(Quote(id=_qid(article, start, end), article_id=article.id, speaker=speaker,
                             speaker_text=speaker.text, cue=cue,
-                            content=Span(start=start, end=end, text=doc.text[start:end]), direct=True))
+                            content=Span(start=start, end=end, text=text[start:end]), direct=True))
     # Transcripts: a line that opens with a speaker label in capitals.
-    for match in _LABEL_RE.finditer(doc.text):
+    for match in _LABEL_RE.finditer(text):
         start, end = match.start(2), match.end(2)
         if any(s <= start < e or start <= s < end for s, e in covered) or len(match.group(1)) < 3:
             continue
@@ -262,7 +263,7 @@ def extract_quotes(doc: Any, article: Article, actors: ArticleActors) -> list[Qu
         speaker = speaker_actor(label.root, actors)
         quotes.append(Quote(id=_qid(article, start, end), article_id=article.id, speaker=speaker,
                             speaker_text=speaker.text, cue=":",
-                            content=Span(start=start, end=end, text=doc.text[start:end]), direct=True))
+                            content=Span(start=start, end=end, text=text[start:end]), direct=True))
     # Reported speech: "X said that ...", "..., X said", "according to X, ...".
     for sent in sents:
         for start, end, speaker_head, cue in _reported(sent):
@@ -272,6 +273,6 @@ def extract_quotes(doc: Any, article: Article, actors: ArticleActors) -> list[Qu
             speaker = speaker_actor(speaker_head, actors)
             quotes.append(Quote(id=_qid(article, start, end), article_id=article.id, speaker=speaker,
                                 speaker_text=speaker.text, cue=cue,
-                                content=Span(start=start, end=end, text=doc.text[start:end]), direct=False))
+                                content=Span(start=start, end=end, text=text[start:end]), direct=False))
     quotes.sort(key=lambda q: q.content.start)
     return quotes

@@ -281,7 +281,7 @@ class RulesExtractor:
         if not conjuncts:
             return []
         copies = []
-        bounds = [c.i for c in conjuncts] + [tok.sent.end]
+        bounds = [c.i for c in conjuncts] + [_sentence_bounds(tok)[1]]
         hit.date_window = (tok.i, bounds[0])
         for c, end in zip(conjuncts, bounds[1:], strict=True):
             if c.i not in actors.matches and c.ent_type_ not in ("ORG", "GPE", "NORP", "PERSON"):
@@ -398,7 +398,8 @@ class RulesExtractor:
             event=codes.normalize_plover(f.pred.plover), mode=f.pred.mode)
         if plover is None:
             plover = Plover(event="", mode=None)
-        date, precision, date_source = self._date(f.trigger, article, status, f.date_window)
+        date, precision, date_source = self._date(f.trigger, article, status, actors, (sent.start, sent.end),
+                                                  f.date_window)
         if date is not None and article.published and date > article.published.date() and status in (
                 "occurred", "intended"):
             status = "scheduled"
@@ -412,9 +413,7 @@ class RulesExtractor:
         key = "|".join([article.id, str(trigger.start), code, ",".join(a.code or "" for a in source),
                         ",".join(a.code or "" for a in target)])
         # Where: the clause's place phrase, ambiguous names settled by the countries seen so far.
-        seen_countries = tuple(dict.fromkeys(
-            m.actor.country for m in actors.seen if m.actor.country and len(m.actor.country) == 3))
-        place = event_place(trig, Gazetteer.load(), countries=seen_countries)
+        place = event_place(trig, Gazetteer.load(), countries=actors.countries())
         if place is not None and place.country:
             # "Students marched in Jakarta": people named only by their role are local.
             source = [_with_country(a, place.country) for a in source]
@@ -428,18 +427,18 @@ class RulesExtractor:
             extractor=f"{self.name}@{self.version}", evidence=evidence,
         )
 
-    def _date(self, trigger: Any, article: Article, status: str, window: tuple[int, int] | None = None
-              ) -> tuple[dt.date | None, str, str]:
+    def _date(self, trigger: Any, article: Article, status: str, actors: ArticleActors, bounds: tuple[int, int],
+              window: tuple[int, int] | None = None) -> tuple[dt.date | None, str, str]:
         if article.published is None:
             return None, "unknown", "unknown"
         anchor = article.published.date()
         direction = tense_direction(trigger, status)
-        ents = _clause_dates(trigger)
+        ents = _clause_dates(trigger, actors.entity_of, bounds)
         if not ents and trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("nsubj", "nsubjpass") and (
                 trigger.head.lemma_.lower() in _LIGHT_VERBS) and not any(
                 c.dep_ == "dobj" for c in trigger.head.children):
             # "Talks are set for March 12": the date sits on the verb the event noun is subject of.
-            ents = _clause_dates(trigger.head)
+            ents = _clause_dates(trigger.head, actors.entity_of, bounds)
         if window is not None:
             ents = sorted((e for e in ents if window[0] <= e.start < window[1]), key=lambda e: e.start)
         for ent in ents:
@@ -698,13 +697,25 @@ def _speaker(tok: Any, actors: ArticleActors) -> list[Actor]:
     return []
 
 
-def _clause_dates(trigger: Any) -> list[Any]:
+def _sentence_bounds(tok: Any) -> tuple[int, int]:
+    """Token bounds of tok's sentence. (spaCy's Token.sent walks every sentence of the document.)"""
+    doc = tok.doc
+    start = tok.i
+    while start > 0 and not doc[start].is_sent_start:
+        start -= 1
+    end = tok.i + 1
+    while end < len(doc) and not doc[end].is_sent_start:
+        end += 1
+    return start, end
+
+
+def _clause_dates(trigger: Any, entity_of: dict[int, Any], bounds: tuple[int, int]) -> list[Any]:
     """DATE entities in the trigger's own clause (not in nested clauses), nearest first."""
-    doc = trigger.doc
-    sent = trigger.sent
+    sent_start, sent_end = bounds
     inside: list[Any] = []
-    for ent in doc.ents:
-        if ent.label_ not in ("DATE", "TIME") or not (sent.start <= ent.start < sent.end):
+    spans = {id(e): e for i in range(sent_start, sent_end) if (e := entity_of.get(i)) is not None}
+    for ent in spans.values():
+        if ent.label_ not in ("DATE", "TIME") or not (sent_start <= ent.start < sent_end):
             continue
         cur = ent.root
         ok = False
