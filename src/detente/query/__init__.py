@@ -113,6 +113,18 @@ class Edge:
     mean_goldstein: float | None
 
 
+def _date_range(clauses: list[str], since: dt.date | None, until: dt.date | None) -> tuple[list[str], list[Any]]:
+    """``clauses`` plus bounds on the event date, with their parameters."""
+    params: list[Any] = []
+    if since:
+        clauses.append("e.date >= ?")
+        params.append(since)
+    if until:
+        clauses.append("e.date <= ?")
+        params.append(until)
+    return clauses, params
+
+
 def _code(value: str, option: str) -> str:
     value = value.strip().upper()
     if not _CODE_RE.match(value):
@@ -200,14 +212,7 @@ class Database:
         if limit < 1:
             raise ConfigError(f"limit must be 1 or more, got {limit}", code="E102")
         src, tgt = (f"e.source_{by}", f"e.target_{by}")
-        clauses = [f"{src} IS NOT NULL", f"{tgt} IS NOT NULL", f"{src} <> {tgt}"]
-        params: list[Any] = []
-        if since:
-            clauses.append("e.date >= ?")
-            params.append(since)
-        if until:
-            clauses.append("e.date <= ?")
-            params.append(until)
+        clauses, params = _date_range([f"{src} IS NOT NULL", f"{tgt} IS NOT NULL", f"{src} <> {tgt}"], since, until)
         rows = self.store.con.execute(
             f"SELECT {src}, {tgt}, count(*) AS n, round(avg(e.goldstein), 3) FROM events e "
             f"WHERE {' AND '.join(clauses)} GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT ?", [*params, limit]).fetchall()
@@ -215,14 +220,7 @@ class Database:
 
     def places(self, *, limit: int = 500, since: dt.date | None = None, until: dt.date | None = None) -> Any:
         """Event places with coordinates: name, country, lat, lon, events and mean Goldstein, most events first."""
-        clauses = ["e.place_lat IS NOT NULL", "e.place_lon IS NOT NULL"]
-        params: list[Any] = []
-        if since:
-            clauses.append("e.date >= ?")
-            params.append(since)
-        if until:
-            clauses.append("e.date <= ?")
-            params.append(until)
+        clauses, params = _date_range(["e.place_lat IS NOT NULL", "e.place_lon IS NOT NULL"], since, until)
         sql = ("SELECT e.place_name AS name, e.place_country AS country, e.place_lat AS lat, e.place_lon AS lon, "
                "count(*) AS events, round(avg(e.goldstein), 3) AS mean_goldstein FROM events e "
                f"WHERE {' AND '.join(clauses)} GROUP BY 1, 2, 3, 4 ORDER BY events DESC, name LIMIT ?")
