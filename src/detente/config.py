@@ -42,6 +42,8 @@ class ExtractSettings(_Strict):
 
 class StoreSettings(_Strict):
     batch_articles: int = Field(64, gt=0, description="Articles written per transaction.")
+    ingest_memory_limit: str = Field("128MB", pattern=r"^\d+(\.\d+)?\s?(KB|MB|GB|KiB|MiB|GiB)$",
+                                     description="DuckDB memory limit while ingesting (keeps a long run flat).")
 
 
 class Settings(_Strict):

@@ -212,6 +212,7 @@ class Pipeline:
         started = time.perf_counter()
         summary = RunSummary()
         summary.run_id = store.start_run(self.settings, [str(p) for p in paths])
+        store.set_memory_limit(self.settings.store.ingest_memory_limit)
         pending_failures: list[Failure] = []
         timings = {"ingest": 0.0, "code": 0.0, "store": 0.0}
         batch: list[Article] = []

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import platform
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -160,6 +161,12 @@ class Store:
 
     def migrations(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+
+    def set_memory_limit(self, limit: str) -> None:
+        """Cap DuckDB's memory for this connection (e.g. ``"128MB"``; validated by the settings)."""
+        if not re.fullmatch(r"\d+(\.\d+)?\s?(KB|MB|GB|KiB|MiB|GiB)", limit):
+            raise StoreError(Errors.E601.format(path=self.path, detail=f"bad memory limit {limit!r}"), code="E601")
+        self.con.execute(f"SET memory_limit = '{limit}'")
 
     # -- runs -----------------------------------------------------------------------------------
     def start_run(self, settings: Settings, inputs: Sequence[str]) -> str:
