@@ -30,7 +30,6 @@ _CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "parataxis"
 _PHONE = frozenset({"phone", "telephone", "call", "videoconference", "videocall", "video"})
 # A punitive action made conditional on the target's conduct is a threat (CAMEO 13).
 _THREAT_FOR_ROOT = {"16": "1312", "17": "137", "18": "138", "19": "138", "20": "1385", "15": "138"}
-_RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "07", "08", "19"})
 
 
 class RulesConfig(BaseModel):
@@ -448,7 +447,6 @@ class RulesExtractor:
         return anchor, "day", "publication"
 
 
-_SAYS = frozenset({"said", "says", "say", "told", "tells", "stated", "added", "noted", "announced"})
 
 
 def _merge_threats(pairs: list[tuple[_Found, Event]]) -> list[Event]:
