@@ -71,12 +71,8 @@ class EventFilter:
         if self.status:
             clauses.append("e.status = ?")
             params.append(self.status.lower())
-        if self.since:
-            clauses.append("e.date >= ?")
-            params.append(self.since)
-        if self.until:
-            clauses.append("e.date <= ?")
-            params.append(self.until)
+        clauses, dates = _date_range(clauses, self.since, self.until)
+        params += dates
         if self.article:
             clauses.append("(e.article_id = ? OR e.article_id IN (SELECT id FROM articles WHERE source_id = ?))")
             params += [self.article, self.article]
@@ -290,18 +286,11 @@ class Database:
         """
         if freq not in ("day", "week", "month"):
             raise ConfigError(f"freq must be day, week or month, got {freq!r}", code="E102")
-        a, b = (_code(p, "--dyad") for p in dyad.upper().split("-", 1)) if "-" in dyad else ("", "")
-        if not a or not b:
-            raise ConfigError(f"--dyad expects two actor codes like USA-RUS, got {dyad!r}", code="E102")
-        clauses = ["((e.source_country = ? AND e.target_country = ?) OR (e.source_country = ? AND e.target_country = ?))",
-                   "e.date IS NOT NULL"]
-        params: list[Any] = [a, b, b, a]
-        if since:
-            clauses.append("e.date >= ?")
-            params.append(since)
-        if until:
-            clauses.append("e.date <= ?")
-            params.append(until)
+        a, b = parse_dyad(dyad)
+        clauses, dates = _date_range(
+            ["((e.source_country = ? AND e.target_country = ?) OR (e.source_country = ? AND e.target_country = ?))",
+             "e.date IS NOT NULL"], since, until)
+        params: list[Any] = [a, b, b, a, *dates]
         sql = (f"SELECT date_trunc('{freq}', e.date)::DATE AS period, count(*) AS events, "
                "count(*) FILTER (WHERE quad_class = 1) AS q1, count(*) FILTER (WHERE quad_class = 2) AS q2, "
                "count(*) FILTER (WHERE quad_class = 3) AS q3, count(*) FILTER (WHERE quad_class = 4) AS q4, "
