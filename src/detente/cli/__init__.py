@@ -19,7 +19,17 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from . import calendar_cmd, code_cmd, eval_cmd, export_cmd, query_cmd, serve_cmd  # noqa: F401
+    from . import (  # noqa: F401
+        calendar_cmd,
+        code_cmd,
+        eval_cmd,
+        export_cmd,
+        fetch_cmd,
+        query_cmd,
+        scale_cmd,
+        serve_cmd,
+        train_cmd,
+    )
 
 
 _register()
