@@ -82,3 +82,14 @@ def test_clean_document_html() -> None:
     article = clean_document(RawDocument(text=html, where="t.html", html=True))
     assert "Ruritania and Freedonia held talks" in article.text
     assert "newsletter" not in article.text and "Home | World" not in article.text
+
+
+@pytest.mark.parametrize(("line", "dateline"), [
+    ("PORT HAVEN, Oct. 3 (Northbridge Wire) — The council voted on Tuesday.", "PORT HAVEN, Oct. 3 (Northbridge Wire)"),
+    ("LAKESIDE, N.R., March 14, 2023 — The mayor resigned.", "LAKESIDE, N.R., March 14, 2023"),
+    ("VALDORIA — Talks resumed.", "VALDORIA"),
+])
+def test_dateline_with_a_date_is_lifted(line: str, dateline: str) -> None:
+    out = clean_text("A headline about the council\n\n" + line)
+    assert out.dateline == dateline
+    assert "—" not in out.text.splitlines()[-1]

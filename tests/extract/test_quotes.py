@@ -44,6 +44,12 @@ CASES = [
      "I have not decided yet", None, True),
     ("signed", "Readers wrote to us.\n“The cost of living is the only issue that matters.” ― Maria Lopez",
      "cost of living", None, True),
+    ("published-statement", "The Brazilian foreign ministry released a statement condemning the coup attempt.",
+     "statement condemning", "BRA", False),
+    ("stance-outline", "Kenya's finance minister outlined a plan to cut fuel subsidies over two years.",
+     "plan to cut fuel subsidies", "KEN", False),
+    ("passive-agent", "“Reform cannot wait another decade,” was written by the Mexican president in his memoir.",
+     "Reform cannot wait", "MEX", True),
 ]
 
 
@@ -82,3 +88,23 @@ def test_quote_offsets_point_into_text(coded: dict[str, Result]) -> None:
     for result in coded.values():
         for q in result.quotes:
             assert result.article.text[q.content.start:q.content.end] == q.content.text
+
+
+def test_relative_pronoun_speaker_keeps_its_span_and_codes_the_antecedent(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "The Egyptian foreign minister, who said the crossing would reopen on Sunday, met aid groups in Cairo."
+    result = pipeline.code_text(text, published=DAY)
+    (quote,) = _find(result, "crossing would reopen")
+    assert quote.speaker is not None and quote.speaker.text == "who"
+    assert quote.speaker.country == "EGY"
+
+
+def test_passive_subject_is_not_the_speaker(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "The Chilean ambassador was told that the embassy would close next month."
+    result = pipeline.code_text(text, published=DAY)
+    assert all(q.speaker is None or q.speaker.text != "The Chilean ambassador" for q in result.quotes), result.quotes
+
+
+def test_publishing_verb_needs_a_communication_as_object(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "The Indian navy sent two frigates to the strait on Friday."
+    result = pipeline.code_text(text, published=DAY)
+    assert not _find(result, "frigates"), result.quotes

@@ -42,6 +42,7 @@ _BYLINE_RE = re.compile(r"^\s*(?:[Bb]y|BY|[Ff]rom)\s+([A-Z][\w.'’-]+(?:\s+(?:[
                         r"{0,5})\s*(?:[,|—–-].{0,60})?$")
 _DATELINE_RE = re.compile(
     r"^\s*([A-Z][A-Z .'’-]{1,40}[A-Z](?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?)"  # GENEVA / WASHINGTON, D.C.
+    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)?"  # , Sept. 28 / , March 3, 2022
     r"\s*(?:\(([^)]{1,40})\))?\s*(?:—|–|--|-|:)\s+")
 _BULLET_RE = re.compile(r"^\s*(?:[-•*·▪►]|\d{1,2}[.)])\s+")
 _SPACES_RE = re.compile(r"[ \t\u00a0\u2009\u202f]+")

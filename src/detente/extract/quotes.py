@@ -44,6 +44,19 @@ _STANCE = frozenset({
     "question", "welcome", "applaud", "slam", "blast", "attack", "push", "press", "recommend", "favor", "favour",
     "decide", "reveal", "describe", "report", "announce", "offer", "acknowledge", "admit", "complain", "mock",
     "ridicule", "encourage", "discuss", "speak", "talk", "warn", "insist", "lament", "denounce", "tout", "hail",
+    # Evaluating, framing and laying out: the object is what the speaker holds or put forward.
+    "back", "champion", "advocate", "promote", "chastise", "scold", "rebuke", "fault", "lambaste", "castigate",
+    "excoriate", "deride", "implore", "outline", "detail", "explain", "liken", "compare", "portray", "characterize",
+    "characterise", "dispute", "invoke", "highlight", "disclose", "predict", "forecast", "echo", "pitch",
+})
+# Verbs that put a communication into the world: "released a statement", "sent a letter", "posted a video".
+# Their object is content only when it is a communication.
+_PUBLISH = frozenset({"release", "issue", "publish", "send", "post", "unleash", "deliver", "give", "make", "put",
+                      "write", "air", "run", "share", "fire", "pen", "sign"})
+_COMMUNICATIONS = _CUE_NOUNS | frozenset({
+    "ad", "advertisement", "video", "memo", "editorial", "speech", "interview", "remarks", "paper", "appeal",
+    "plea", "ultimatum", "proposal", "op-ed", "column", "essay", "book", "letter", "tweet", "statement", "report",
+    "analysis", "poll", "survey", "study", "rebuttal", "denial", "apology", "complaint", "criticism", "attack",
 })
 _NOT_ATTRIBUTION = frozenset({"be", "mean", "seem", "appear", "make", "ensure", "happen", "matter", "cause",
                               "prove", "follow", "become", "remain", "let", "have", "get", "do", "go", "come"})
@@ -70,6 +83,15 @@ def _label_end(sent: Any) -> int:
     return int(sent.start)
 
 
+def _speaker_arg(verb: Any) -> Any:
+    """Who speaks: the active subject, or the agent of a passive ("was written by X"); the passive
+    subject is what was said or who was told, never the speaker."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is not None:
+        return subj
+    return next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+
+
 def _cue_verb(sent: Any, exclude: tuple[int, int] | None) -> Any:
     best = None
     label_end = _label_end(sent)
@@ -79,7 +101,7 @@ def _cue_verb(sent: Any, exclude: tuple[int, int] | None) -> Any:
         if tok.i < label_end:
             continue
         if tok.lemma_.lower() in _CUES and tok.pos_ in ("VERB",):
-            subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            subj = _speaker_arg(tok)
             if subj is not None and not (exclude and exclude[0] <= subj.idx < exclude[1]):
                 if best is None or tok.dep_ in ("ROOT", "parataxis"):
                     best = tok
@@ -98,9 +120,16 @@ def _according_to(sent: Any, exclude: tuple[int, int] | None) -> Any:
 def speaker_actor(head: Any, actors: ArticleActors) -> Actor:
     """The speaker as an actor: coded when the dictionaries know it, else just its span
     ("sources", "a spokesperson for the campaign")."""
-    if head.lower_ in ("who", "that", "which") and head.head.dep_ == "relcl":
-        head = head.head.head  # "an official who briefed reporters"
-    tokens = actors.np_tokens(head)
+    referent = head
+    if head.lower_ in ("who", "that", "which"):
+        # "an official who briefed reporters", "the agency, which rated the claim true": the span stays
+        # on the relative pronoun (the mention in the text), the actor is its antecedent.
+        clause = head.head
+        while clause.dep_ not in ("relcl", "acl") and clause.head.i != clause.i and clause.pos_ in ("VERB", "AUX"):
+            clause = clause.head
+        if clause.dep_ in ("relcl", "acl") and clause.head.pos_ in ("NOUN", "PROPN"):
+            referent = clause.head
+    tokens = actors.np_tokens(head) if referent.i == head.i else [head]
     lo = min(t.i for t in tokens)
     hi = max(t.i for t in tokens) + 1
     doc = head.doc
@@ -109,7 +138,7 @@ def speaker_actor(head: Any, actors: ArticleActors) -> Actor:
     while hi - 1 > lo and doc[hi - 1].is_punct:
         hi -= 1
     span = doc[lo:hi]
-    group = actors.resolve_group(head)
+    group = actors.resolve_group(referent)
     coded = group[0] if group else None
     return Actor(text=span.text, start=span.start_char, end=span.end_char,
                  name=coded.name if coded else None, country=coded.country if coded else None,
@@ -120,8 +149,7 @@ def _speaker_of(sent: Any, exclude: tuple[int, int] | None, actors: ArticleActor
                 ) -> tuple[Actor, str] | None:
     verb = _cue_verb(sent, exclude)
     if verb is not None:
-        subj = next(c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass"))
-        return speaker_actor(subj, actors), verb.text
+        return speaker_actor(_speaker_arg(verb), actors), verb.text
     head = _according_to(sent, exclude)
     if head is not None:
         return speaker_actor(head, actors), "according to"
@@ -147,7 +175,7 @@ def _reported(sent: Any) -> list[tuple[int, int, Any, str]]:
         if tok.i < label_end or tok.pos_ not in ("VERB", "AUX"):
             continue
         lemma = tok.lemma_.lower()
-        if lemma not in _CUES and lemma not in _STANCE:
+        if lemma not in _CUES and lemma not in _STANCE and lemma not in _PUBLISH:
             # Any other verb whose subject is someone and whose complement is a clause attributes
             # that clause to them ("critics argue ...", "she hopes that ...").
             subj_tok = next((c for c in tok.children if c.dep_ == "nsubj"), None)
@@ -168,6 +196,10 @@ def _reported(sent: Any) -> list[tuple[int, int, Any, str]]:
         if subj is None:
             continue
         comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+        if comp is None and lemma in _PUBLISH:
+            obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            if obj is not None and obj.lemma_.lower() in _COMMUNICATIONS:
+                comp = obj
         if comp is None and tok.lemma_.lower() in _STANCE:
             # Stances and intentions attributed to someone: "called for a ban", "plans to run".
             comp = next((c for c in tok.children if c.dep_ in ("xcomp", "dobj")), None)
