@@ -67,7 +67,6 @@ KNOWN_GAPS: dict[str, str] = {
     "rec-met": "reciprocal: 'The leaders of Brazil and Argentina met' keeps only Brazil",
     "rec-demonyms": "reciprocal: compound subject kept as two sources and the location (Vienna) made the target",
     "rec-exchange": "reciprocal: compound subject without 'with' not split into a reciprocal pair",
-    "sched-will-meet": "reciprocal: 'The foreign ministers of France and Germany will meet' not flagged reciprocal",
     "rec-talks-between": "no event: 'Talks between X and Y ended ...' yields nothing",
     # statuses
     "hyp-possible": "no event: noun event under 'warned of' ('a possible Chinese blockade') not coded",

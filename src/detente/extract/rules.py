@@ -28,6 +28,9 @@ from .places import Gazetteer, event_place
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "parataxis", "conj"})
 _PHONE = frozenset({"phone", "telephone", "call", "videoconference", "videocall", "video"})
+# Consultations that are mutual whoever is named first: discuss by phone, meet, meet elsewhere, negotiate.
+_MUTUAL = frozenset({"040", "041", "044", "046"})
+_MUTUAL_VERBS = frozenset({"meet", "negotiate", "confer"})
 # A punitive action made conditional on the target's conduct is a threat (CAMEO 13).
 _THREAT_FOR_ROOT = {"16": "1312", "17": "137", "18": "138", "19": "138", "20": "1385", "15": "138"}
 
@@ -384,6 +387,8 @@ class RulesExtractor:
             return None
         if f.trigger.pos_ in ("NOUN", "PROPN") and code[:2] == "04" and source and target:
             reciprocal = True  # talks, meetings and calls have parties, not a doer and a receiver
+        elif code in _MUTUAL and source and target and (symmetric or f.trigger.lemma_.lower() in _MUTUAL_VERBS):
+            reciprocal = True  # "X met (with) Y", "X talked with Y": the same meeting as "X and Y met"
         if self.config.require_both and (not source or not target):
             return None
         if code == "040" and f.trigger.pos_ == "VERB" and any(
