@@ -15,7 +15,8 @@ DEMAND = frozenset({"demand", "urge", "call", "ask", "press", "insist", "request
 INTENT = frozenset({"plan", "intend", "aim", "seek", "hope", "hop", "prepare", "pledge", "promise", "expect", "vow",
                     "agree", "decide", "offer", "propose", "consider", "mull", "try", "attempt", "set",
                     "schedule", "slate", "plot", "resolve", "continue", "move", "begin", "start", "commit",
-                    "vote", "announce", "due", "ready", "willing", "poise", "going"})
+                    "vote", "announce", "due", "ready", "willing", "poise", "going", "prepared", "determined",
+                    "eager", "keen"})
 FEAR = frozenset({"fear", "worry", "concern", "risk", "speculation", "possibility", "prospect", "danger",
                   "rumor", "rumour", "specter", "spectre", "threat", "scenario", "likelihood", "chance",
                   "warning", "alarm", "anxiety", "contingency", "eventuality", "deter", "prevent", "avoid",

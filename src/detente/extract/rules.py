@@ -370,6 +370,17 @@ class RulesExtractor:
             target = _location_target(f.trigger, actors, source)
             if target:
                 evidence += " +location-target"
+        if status == "intended" and code[:2] in ("06", "07", "08") and _future(f.trigger) and source:
+            # "The UN will provide food aid": a commitment to material cooperation, not the act itself.
+            intent = _INTENT_CODE.get(code) or _INTENT_CODE.get(code[:3]) or _INTENT_CODE.get(code[:2])
+            if intent:
+                code, evidence = intent, evidence + " +commitment"
+        elif (status == "intended" and code[:2] in _ANNOUNCED_THREAT and cond is None and source and target
+              and (_intent_governor(f.trigger) in _THREAT_INTENTS
+                   or (_future(f.trigger) and _announced_by(f.trigger, source, actors)))):
+            # "Iraq is prepared to impose martial law", "the government said it would expel the envoys": a
+            # declared intent to act against someone is a threat (CAMEO 13), not the act.
+            code, status, evidence = _ANNOUNCED_THREAT[code[:2]], "threatened", evidence + " +announced-threat"
         if not source and not target:
             return None
         source, target = _unique(source), _unique(target)
@@ -585,6 +596,39 @@ _INTENT_CODE = {
 _INTENT_WORDS = frozenset({"plan", "intend", "aim", "offer", "pledge", "promise", "vow", "agree", "decide", "ready",
                            "willing", "prepared", "prepare", "seek", "want", "hope", "hop", "propose", "commit",
                            "consider", "expect", "determined", "eager", "keen", "resolve"})
+
+
+# Punitive action announced for the future -> the matching threat code.
+_ANNOUNCED_THREAT = {"14": "133", "16": "1312", "17": "137", "18": "138", "19": "138", "20": "1385"}
+_FUTURE_AUX = frozenset({"will", "'ll", "shall", "would", "'d"})
+# Intents that declare readiness to act ("prepared to", "vowed to"); a decision or a hope is not a threat.
+_THREAT_INTENTS = frozenset({"prepared", "ready", "willing", "vow", "pledge", "plan", "intend", "determined",
+                             "resolve"})
+
+
+def _future(tok: Any) -> bool:
+    """The clause is set in the future ("will provide", "would expel", "is going to")."""
+    aux = {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
+    return bool(aux & _FUTURE_AUX) or (tok.dep_ == "xcomp" and tok.head.lower_ == "going")
+
+
+def _announced_by(tok: Any, source: list[Actor], actors: ArticleActors) -> bool:
+    """The clause is what its own source said it would do ("the ministry said it would expel ..."):
+    a declaration, not a third party's forecast."""
+    cur = tok
+    for _ in range(3):
+        if cur.dep_ != "ccomp" or cur.head.i == cur.i:
+            cur = cur.head if cur.dep_ in ("conj", "xcomp") and cur.head.i != cur.i else cur
+            if cur.dep_ != "ccomp":
+                return False
+        head = cur.head
+        if head.lemma_.lower() in SPEECH or head.lemma_.lower() in ("vow", "pledge", "warn", "threaten", "promise"):
+            subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+            speakers = actors.resolve_group(subj) if subj is not None else []
+            countries = {a.country for a in source if a.country}
+            return bool(countries & {a.country for a in speakers if a.country})
+        cur = head
+    return False
 
 
 def _intent_governor(tok: Any) -> str | None:
