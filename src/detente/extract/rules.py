@@ -433,6 +433,18 @@ class RulesExtractor:
             # "Students marched in Jakarta": people named only by their role are local.
             source = [_with_country(a, place.country) for a in source]
             target = [_with_country(a, place.country) for a in target]
+            if source and not target and code[:2] in _DOMESTIC_ROOTS:
+                # "Kurds demonstrated in Kirkuk", "lifted the curfew in Darfur": a protest, a concession or a
+                # crackdown with no one named is aimed at the state where it happens.
+                target = _place_actor(place, sent, article.text)
+                if target:
+                    evidence += " +place-target"
+        # "Egyptian police opened fire on demonstrators": the people police, courts and governments act on
+        # (named only by their role) are of the same country.
+        for mine, other in ((source, target), (target, source)):
+            states = {a.country for a in other if a.country and a.sector in _DOMESTIC_SECTORS}
+            if len(states) == 1 and any(not a.country and a.sector for a in mine):
+                mine[:] = [_with_country(a, next(iter(states))) for a in mine]
         return Event(
             id=hashlib.blake2b(key.encode(), digest_size=10).hexdigest(),
             article_id=article.id, sentence=sentence, trigger=trigger,
@@ -657,6 +669,21 @@ def _unique(actors: list[Actor]) -> list[Actor]:
         if all(a.code != actor.code for a in out):
             out.append(actor)
     return out
+
+
+# Event roots that happen within a state when no one else is named: protest, yield, coerce.
+_DOMESTIC_ROOTS = frozenset({"14", "08", "17"})
+# Sectors that act at home: police, courts, legislatures, governments.
+_DOMESTIC_SECTORS = frozenset({"COP", "JUD", "LEG", "GOV"})
+
+
+def _place_actor(place: Any, sent: Any, text: str) -> list[Actor]:
+    """The country of an event's place as an actor, spanning the place's name in its sentence."""
+    at = text.find(place.name, sent.start_char, sent.end_char)
+    if at < 0 or not place.country:
+        return []
+    return [Actor(text=place.name, start=at, end=at + len(place.name), name=place.name, country=place.country,
+                  sector=None, code=place.country)]
 
 
 def _with_country(actor: Actor, country: str) -> Actor:
