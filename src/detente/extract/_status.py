@@ -77,6 +77,9 @@ def clause_status(trigger: Any) -> str:
             if lemma in DEMAND and rel in ("xcomp", "ccomp", "dobj"):
                 if lemma == "tell" and rel == "ccomp":
                     pass
+                elif lemma in ("want", "push", "press") and rel == "xcomp" and not any(
+                        c.dep_ == "dobj" for c in head.children):
+                    return "intended"  # "wants to help" (her own act), unlike "wants Iran to help"
                 else:
                     return "demanded"
             if lemma in INTENT and rel in ("xcomp", "ccomp", "pobj", "prep", "acl", "dobj"):

@@ -387,7 +387,8 @@ class RulesExtractor:
         if target and source:
             source_codes = {a.code for a in source}
             target = [a for a in target if a.code not in source_codes or a.start != source[0].start] or target
-        symmetric = bool({"with", "between"} & set(f.pred.target)) or f.trigger.pos_ in ("NOUN", "PROPN")
+        symmetric = (bool({"with", "between"} & set(f.pred.target)) or f.trigger.pos_ in ("NOUN", "PROPN")
+                     or (code in _MUTUAL and f.trigger.lemma_.lower() in _MUTUAL_VERBS))
         if not source and len(target) >= 2 and symmetric:
             source, target, reciprocal = target[:1], target[1:], True
         elif not target and len(source) >= 2 and symmetric:
