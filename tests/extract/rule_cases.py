@@ -495,6 +495,8 @@ CASES: list[Case] = [
          {"KEN"}, ("17", "18"), "occurred", tags=("demonym",), note="people named by role take the police's country"),
     Case("dom-place-target", "The Sudanese government lifted the state of emergency in Kassala on Sunday.", {"SDN"},
          {"SDN"}, "08", "occurred", tags=("basic",), note="a concession with no one named is aimed at the state"),
+    Case("dom-unidentified", "Four Kenyan police officers were killed in Somalia on Tuesday.", {"SOM"}, {"KEN"},
+         "19", "occurred", tags=("passive",), note="an attacker no one names: unidentified forces of the place"),
     Case("int-hopes", "India hopes to sign a free trade deal with Britain.", {"IND"}, {"GBR"}, "03", "intended",
          tags=("prep",), note="sign a deal, hopes to"),
     Case("int-agreed-to", "Armenia and Azerbaijan agreed to resume peace talks.", {"ARM"}, {"AZE"}, "036", "intended",

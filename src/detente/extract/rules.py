@@ -434,6 +434,13 @@ class RulesExtractor:
             # "Students marched in Jakarta": people named only by their role are local.
             source = [_with_country(a, place.country) for a in source]
             target = [_with_country(a, place.country) for a in target]
+            if target and not source and code[:2] in ("18", "19", "20") and place.country:
+                # "A roadside bomb near Samarra killed two soldiers": an attacker no one names is coded as
+                # unidentified armed forces of the place (the ICEWS convention), never left out.
+                source = [replace(a, sector="UAF", code=a.country + "UAF", name="unidentified attackers")
+                          for a in _place_actor(place, sent, article.text)]
+                if source:
+                    evidence += " +unidentified-attacker"
             if source and not target and code[:2] in _DOMESTIC_ROOTS:
                 # "Kurds demonstrated in Kirkuk", "lifted the curfew in Darfur": a protest, a concession or a
                 # crackdown with no one named is aimed at the state where it happens.
