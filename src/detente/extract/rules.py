@@ -437,7 +437,7 @@ class RulesExtractor:
             if target and not source and code[:2] in ("18", "19", "20") and place.country:
                 # "A roadside bomb near Samarra killed two soldiers": an attacker no one names is coded as
                 # unidentified armed forces of the place (the ICEWS convention), never left out.
-                source = [replace(a, sector="UAF", code=a.country + "UAF", name="unidentified attackers")
+                source = [replace(a, sector="UAF", code=f"{a.country}UAF", name="unidentified attackers")
                           for a in _place_actor(place, sent, article.text)]
                 if source:
                     evidence += " +unidentified-attacker"
