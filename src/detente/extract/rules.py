@@ -370,7 +370,7 @@ class RulesExtractor:
             target = _location_target(f.trigger, actors, source)
             if target:
                 evidence += " +location-target"
-        if status == "intended" and code[:2] in ("06", "07", "08") and _future(f.trigger) and source:
+        if status == "intended" and code[:2] in ("05", "06", "07", "08") and _future(f.trigger) and source:
             # "The UN will provide food aid": a commitment to material cooperation, not the act itself.
             intent = _INTENT_CODE.get(code) or _INTENT_CODE.get(code[:3]) or _INTENT_CODE.get(code[:2])
             if intent:
