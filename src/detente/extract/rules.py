@@ -41,6 +41,8 @@ class RulesConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     require_both: bool = Field(False, description="Keep only events with a coded source and target.")
     min_confidence: float = Field(0.0, ge=0, le=1)
+    untargeted_statements: bool = Field(
+        True, description="Keep statements and appeals (CAMEO 01-02) addressed to no one in particular.")
 
 
 @dataclass(slots=True)
@@ -139,6 +141,9 @@ class RulesExtractor:
         by_start = {f.trigger.idx: depth[f.trigger.i] for f in found}
         events.sort(key=lambda e: (e.cameo.root in ("01", "02"), by_start.get(e.trigger.start, 0),
                                    e.trigger.start))
+        if any(not e.evidence.endswith(" +untargeted") for e in events):
+            # A statement to no one in particular is kept only when it is all the sentence says.
+            events = [e for e in events if not e.evidence.endswith(" +untargeted")]
         return events
 
     # -- verbs ----------------------------------------------------------------------------------
@@ -394,7 +399,9 @@ class RulesExtractor:
         elif not target and len(source) >= 2 and symmetric:
             source, target, reciprocal = source[:1], source[1:], True
         if not target and code[:2] in ("01", "02"):
-            return None  # a statement or appeal to no one in particular is not an event between actors
+            if not (self.config.untargeted_statements and source):
+                return None  # a statement or appeal to no one in particular is not an event between actors
+            evidence += " +untargeted"
         if source and target and all(a.code == b.code for a in source for b in target):
             return None
         if f.trigger.pos_ in ("NOUN", "PROPN") and code[:2] == "04" and source and target:
