@@ -139,8 +139,11 @@ class RulesExtractor:
         # event highest in the parse (the main clause before what it embeds), then text order.
         depth = {f.trigger.i: _depth(f.trigger) for f in found}
         by_start = {f.trigger.idx: depth[f.trigger.i] for f in found}
-        events.sort(key=lambda e: (e.cameo.root in ("01", "02"), by_start.get(e.trigger.start, 0),
-                                   e.trigger.start))
+        # What someone is asked to do is the content of the appeal, not the sentence's main event
+        # ("Congress asked the president to help Iran": the appeal comes first).
+        appeal = any(e.cameo.root in ("02", "10") for e in events)
+        events.sort(key=lambda e: (appeal and e.status == "demanded", e.cameo.root in ("01", "02"),
+                                   by_start.get(e.trigger.start, 0), e.trigger.start))
         if any(not e.evidence.endswith(" +untargeted") for e in events):
             # A statement to no one in particular is kept only when it is all the sentence says.
             events = [e for e in events if not e.evidence.endswith(" +untargeted")]
