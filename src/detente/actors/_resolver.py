@@ -117,6 +117,12 @@ class ArticleActors:
         name several parties ("American and Russian officials", "the NATO-Russia Council") is
         one actor per party."""
         heads = [head, *head.conjuncts] if head.dep_ != "conj" else [head]
+        if head.dep_ != "conj":
+            # "The US, Russia, and Switzerland": the parser makes the second item an apposition whose
+            # conjuncts are the rest; an apposition with conjuncts of its own is a list, not a rename.
+            for child in head.children:
+                if child.dep_ == "appos" and any(c.dep_ == "conj" for c in child.children):
+                    heads.extend([child, *child.conjuncts])
         out: list[Actor] = []
         for tok in sorted(heads, key=lambda t: t.i):
             actors = self.split_modifiers(tok) or [a for a in [self.resolve(tok)] if a is not None]
