@@ -499,6 +499,8 @@ CASES: list[Case] = [
          "19", "occurred", tags=("passive",), note="an attacker no one names: unidentified forces of the place"),
     Case("list-three-met", "Egypt, Qatar, and Jordan met in Cairo on Sunday.", {"EGY"}, {"QAT", "JOR"}, "04",
          "occurred", reciprocal=True, tags=("compound",), note="a three-item list the parser reads as an apposition"),
+    Case("appos-names-head", "Russia's closest ally, Belarus, signed a border treaty with Lithuania.", {"BLR"},
+         {"LTU"}, "057", "occurred", tags=("basic",), note="the apposition names who the head noun is"),
     Case("int-hopes", "India hopes to sign a free trade deal with Britain.", {"IND"}, {"GBR"}, "03", "intended",
          tags=("prep",), note="sign a deal, hopes to"),
     Case("int-agreed-to", "Armenia and Azerbaijan agreed to resume peace talks.", {"ARM"}, {"AZE"}, "036", "intended",

@@ -169,8 +169,14 @@ class ArticleActors:
                 return None
             mentions = inner[-1:]
         appos = [c for c in head.children if c.dep_ == "appos"]
+        named: list[Mention] = []
         for a in appos:
-            mentions.extend(m for m in self.mentions_in(self.np_tokens(a)) if m not in mentions)
+            named.extend(m for m in self.mentions_in(self.np_tokens(a)) if m not in mentions and m not in named)
+        if named and self.matches.get(head.i) is None:
+            # "Russia's closest ally, Belarus": the apposition names who the head noun is.
+            mentions = named + mentions
+        else:
+            mentions.extend(named)
         start_tok = min(t.i for t in tokens)
         end_tok = max(t.i for t in tokens) + 1
         while start_tok < end_tok - 1 and doc[start_tok].is_punct:
