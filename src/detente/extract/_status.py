@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-DENY = frozenset({"deny", "reject", "dismiss", "refute", "rebuff", "disavow", "dispute", "rule"})
+DENY = frozenset({"deny", "reject", "dismiss", "refute", "rebuff", "disavow", "dispute", "rule", "refuse", "decline", "fail"})
 THREAT = frozenset({"threaten", "warn"})
 DEMAND = frozenset({"demand", "urge", "call", "ask", "press", "insist", "request", "push", "appeal", "require",
                     "implore", "order", "tell", "want"})

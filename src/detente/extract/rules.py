@@ -737,7 +737,9 @@ _LOCATION_PREPS = frozenset({"in", "inside", "across", "throughout", "into", "ne
 def _location_target(trigger: Any, actors: ArticleActors, source: list[Actor]) -> list[Actor]:
     """For an event with no target: the country where it happened ("struck targets in Yemen",
     "lifted the curfew in Montenegro"), taken from a place phrase on the trigger or its object."""
-    holders = [trigger, *(c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass"))]
+    # "refused to deploy peacekeepers in Iraq": the place of the act refused or promised counts too.
+    acts = [c for c in trigger.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
+    holders = [trigger, *acts, *(c for h in (trigger, *acts) for c in h.children if c.dep_ in ("dobj", "nsubjpass"))]
     for holder in holders:
         for prep in holder.children:
             if prep.dep_ != "prep" or prep.lower_ not in _LOCATION_PREPS:
