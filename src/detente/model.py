@@ -147,6 +147,19 @@ class Failure:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SourceLink:
+    """A near-duplicate article (wire copy republished elsewhere) linked to the coded article it repeats.
+
+    ``article`` is the copy (its own id, url, outlet, date); ``original_id`` the article that was
+    coded; ``similarity`` the estimated Jaccard similarity of their word shingles.
+    """
+
+    article: Article
+    original_id: str
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Result:
     """What coding one article produced."""
 

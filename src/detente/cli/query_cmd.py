@@ -55,11 +55,48 @@ def events(
     emit_rows(rows, form, title="events", widths={"sentence": 90})
 
 
+def _has_sources(database: Any) -> bool:
+    """Whether the store has near-duplicate links (migration 0003)."""
+    found = database.store.con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = "
+                                       "'articles' AND column_name IN ('num_sources', 'num_articles')").fetchall()
+    return bool(found and found[0][0] == 2)
+
+
+def _with_source_counts(database: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add num_sources / num_articles (GDELT's NumSources / NumArticles) after the event count."""
+    counts: dict[str, tuple[int, int]] = {}
+    if rows and _has_sources(database):
+        found = database.store.con.execute("SELECT id, num_sources, num_articles FROM articles "
+                                           "WHERE id IN (SELECT unnest(?))", [[r["id"] for r in rows]]).fetchall()
+        counts = {r[0]: (r[1] or 1, r[2] or 1) for r in found}
+    out = []
+    for row in rows:
+        sources, copies = counts.get(row["id"], (1, 1))
+        out.append({**row, "num_sources": sources, "num_articles": copies})
+    return out
+
+
+def _article_sources(database: Any, article_id: str) -> list[dict[str, Any]]:
+    sql = "SELECT 'coded' AS role, id, url, outlet, published, 1.0 AS similarity FROM articles WHERE id = $1"
+    if _has_sources(database):
+        sql += (" UNION ALL SELECT 'copy' AS role, id, url, outlet, published, similarity FROM article_sources "
+                "WHERE article_id = $1")
+    rows: list[dict[str, Any]] = database.store.sql(sql + " ORDER BY role, published NULLS LAST, id",
+                                                    [article_id]).to_pylist()
+    return rows
+
+
 @app.command()
-def articles(db: DbOption = None, limit: LimitOpt = 100, fmt: FormatOption = None) -> None:
-    """List stored articles with their event counts."""
+def articles(db: DbOption = None, limit: LimitOpt = 100, fmt: FormatOption = None,
+             sources: Annotated[str | None, typer.Option(
+                 "--sources", help="List one article's sources: the coded copy and the near-duplicates "
+                                   "linked to it.")] = None) -> None:
+    """List stored articles with their event counts and how many sources carried each (num_sources, num_articles)."""
     with _db(db) as database:
-        rows = database.articles(limit=limit or None).to_pylist()
+        if sources:
+            rows = _article_sources(database, sources)
+        else:
+            rows = _with_source_counts(database, database.articles(limit=limit or None).to_pylist())
     emit_rows(rows, resolve_format(fmt), title="articles", widths={"title": 50, "url": 40})
 
 

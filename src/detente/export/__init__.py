@@ -19,14 +19,24 @@ __all__ = ["GDELT_COLUMNS", "export"]
 GDELT_COLUMNS = ["GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate", "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor1KnownGroupCode", "Actor1EthnicCode", "Actor1Religion1Code", "Actor1Religion2Code", "Actor1Type1Code", "Actor1Type2Code", "Actor1Type3Code", "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2KnownGroupCode", "Actor2EthnicCode", "Actor2Religion1Code", "Actor2Religion2Code", "Actor2Type1Code", "Actor2Type2Code", "Actor2Type3Code", "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale", "NumMentions", "NumSources", "NumArticles", "AvgTone", "Actor1Geo_Type", "Actor1Geo_FullName", "Actor1Geo_CountryCode", "Actor1Geo_ADM1Code", "Actor1Geo_ADM2Code", "Actor1Geo_Lat", "Actor1Geo_Long", "Actor1Geo_FeatureID", "Actor2Geo_Type", "Actor2Geo_FullName", "Actor2Geo_CountryCode", "Actor2Geo_ADM1Code", "Actor2Geo_ADM2Code", "Actor2Geo_Lat", "Actor2Geo_Long", "Actor2Geo_FeatureID", "ActionGeo_Type", "ActionGeo_FullName", "ActionGeo_CountryCode", "ActionGeo_ADM1Code", "ActionGeo_ADM2Code", "ActionGeo_Lat", "ActionGeo_Long", "ActionGeo_FeatureID", "DATEADDED", "SOURCEURL"]
 
 _EVENT_SQL = """
-SELECT e.record, e.sentence_index, a.url, a.outlet, a.title, a.published, a.language, a.ingested_at
+SELECT e.record, e.sentence_index, a.url, a.outlet, a.title, a.published, a.language, a.ingested_at{extra}
 FROM events e JOIN articles a ON a.id = e.article_id {where}
 ORDER BY e.date NULLS LAST, e.article_id, e.sentence_index, e.trigger_start
 """
 
 
-def _rows(db: Any, where: str, params: list[Any]) -> Iterator[tuple[dict[str, Any], tuple[Any, ...]]]:
-    cursor = db.store.con.execute(_EVENT_SQL.format(where=where), params)
+def _source_counts(db: Any) -> str:
+    """Columns for GDELT's NumArticles / NumSources: the article's copies and distinct sources
+    (store migration 0003), or 1 and 1 for a store without them."""
+    found = db.store.con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'articles' "
+                                 "AND column_name IN ('num_articles', 'num_sources')").fetchall()
+    if found and found[0][0] == 2:
+        return ", coalesce(a.num_articles, 1), coalesce(a.num_sources, 1)"
+    return ", 1, 1"
+
+
+def _rows(db: Any, where: str, params: list[Any], extra: str = "") -> Iterator[tuple[dict[str, Any], tuple[Any, ...]]]:
+    cursor = db.store.con.execute(_EVENT_SQL.format(where=where, extra=extra), params)
     while True:
         chunk = cursor.fetchmany(2000)
         if not chunk:
@@ -68,7 +78,8 @@ def _fraction(day: dt.date) -> str:
 def export_gdelt(db: Any, stream: IO[str], *, where: str = "", params: list[Any] | None = None) -> int:
     """GDELT 2.0 event table layout: 61 tab-separated columns, no header; unknown columns empty."""
     count = 0
-    for number, (e, (sentence_index, url, *_rest)) in enumerate(_rows(db, where, params or []), start=1):
+    rows = _rows(db, where, params or [], _source_counts(db))
+    for number, (e, (sentence_index, url, *_rest, num_articles, num_sources)) in enumerate(rows, start=1):
         day = dt.date.fromisoformat(e["date"]) if e.get("date") else None
         place = e.get("place") or {}
         code = e["cameo"]["code"]
@@ -76,7 +87,9 @@ def export_gdelt(db: Any, stream: IO[str], *, where: str = "", params: list[Any]
                 str(day.year) if day else "", _fraction(day) if day else ""]
         cols += _gdelt_actor(e["source"]) + _gdelt_actor(e["target"])
         cols += ["1" if sentence_index == 0 else "0", code, code[:3], code[:2], str(e["cameo"]["quad_class"]),
-                 "" if e["cameo"]["goldstein"] is None else f"{e['cameo']['goldstein']}", "1", "1", "1", ""]
+                 "" if e["cameo"]["goldstein"] is None else f"{e['cameo']['goldstein']}",
+                 # NumMentions, NumSources, NumArticles: each copy of the article mentions the event once.
+                 str(num_articles), str(num_sources), str(num_articles), ""]
         cols += [""] * 16
         if place:
             cols += ["4" if place.get("lat") is not None else "1", place.get("name") or "", "", "", "",

@@ -68,9 +68,37 @@ def read_feed(path: Path, opener: Opener, options: IngestOptions) -> Iterator[It
         )
 
 
+#: Content types of pages worth coding (a WARC also holds images, scripts, PDFs, robots.txt, ...).
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_CHARSET_RE = re.compile(r"charset=[\"']?([\w-]+)", re.IGNORECASE)
+_LANG_RE = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.IGNORECASE)
+
+
+def _is_html(ctype: str) -> bool:
+    return ctype.split(";", 1)[0].strip().lower() in _HTML_TYPES
+
+
+def _declared_language(header: str | None, payload: bytes) -> str | None:
+    """The page's declared language: HTTP Content-Language, else ``<html lang=...>``; None if neither.
+
+    Used only to skip pages early: an undeclared or English page still goes through the text check."""
+    if header:
+        return header.split(",", 1)[0].strip().lower() or None
+    match = _LANG_RE.search(payload[:4096])
+    return match.group(1).decode("ascii").lower() if match else None
+
+
 @ingesters.register("detente.warc.v1")
 def read_warc(path: Path, opener: Opener, options: IngestOptions) -> Iterator[Item]:
-    """HTML response records of a WARC file, streamed record by record."""
+    """HTML pages of a WARC file, streamed record by record (a multi-GB ``.warc.gz`` never sits in memory).
+
+    Kept: ``response`` records with HTTP status 200 and an HTML content type, and ``resource``
+    records of HTML. Everything else (requests, metadata, revisits, redirects, errors, images,
+    scripts, PDFs) is passed over unread. Each page's declared language (Content-Language or
+    ``<html lang>``) travels on the RawDocument, so a non-English page is skipped before its text
+    is extracted. A record over the size cap is a Failure; a cut-off archive yields the records
+    before the cut and one Failure.
+    """
     from warcio.archiveiterator import ArchiveIterator
 
     where = str(path)
@@ -81,40 +109,13 @@ def read_warc(path: Path, opener: Opener, options: IngestOptions) -> Iterator[It
             fh = _Counting(raw)
             records = ArchiveIterator(fh)
             for record in records:
+                item = _warc_page(record, where, count + 1, options)
+                # The offset and length are known only once the record is read to its end (warcio
+                # reads the rest when asked), so ask after reading the payload.
                 end = records.get_record_offset() + records.get_record_length()
-                if record.rec_type != "response":
-                    continue
-                headers = record.http_headers
-                ctype = (headers.get_header("Content-Type") if headers else "") or ""
-                status = headers.get_statuscode() if headers else "200"
-                if "html" not in ctype.lower() or status != "200":
-                    continue
-                count += 1
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                rwhere = f"{where}#{url or count}"
-                payload = record.content_stream().read(options.max_bytes + 1)
-                if getattr(record.raw_stream, "limit", 0):
-                    raise InputError(Errors.E210.format(path=where, records=count - 1,
-                                                        detail=f"record {url} is cut off"), code="E210")
-                if len(payload) > options.max_bytes:
-                    yield Failure(source=rwhere, stage="ingest", code="E204", message=str(InputError(
-                        Errors.E204.format(path=rwhere, size=len(payload), cap=options.max_bytes),
-                        code="E204")))
-                    continue
-                charset = "utf-8"
-                match = re.search(r"charset=([\w-]+)", ctype)
-                if match:
-                    charset = match.group(1)
-                try:
-                    text = payload.decode(charset, errors="replace")
-                except LookupError:
-                    text = payload.decode("utf-8", errors="replace")
-                crawled = record.rec_headers.get_header("WARC-Date")
-                yield RawDocument(
-                    text=text, where=rwhere, html=True, url=url, outlet=options.outlet,
-                    published=options.published or _warc_date(crawled, rwhere),
-                    source_path=where, source_id=record.rec_headers.get_header("WARC-Record-ID"),
-                )
+                if item is not None:
+                    count += 1
+                    yield item
             if fh.count - end > 4:
                 raise InputError(Errors.E210.format(path=where, records=count,
                                                     detail=f"{fh.count - end} bytes after the last complete record"),
@@ -124,6 +125,47 @@ def read_warc(path: Path, opener: Opener, options: IngestOptions) -> Iterator[It
     except Exception as exc:  # warcio and gzip raise several unrelated types for a cut-off archive
         yield Failure(source=where, stage="ingest", code="E210", message=str(InputError(
             Errors.E210.format(path=where, records=count, detail=f"{type(exc).__name__}: {exc}"), code="E210")))
+
+
+def _warc_page(record: Any, where: str, number: int, options: IngestOptions) -> Item | None:
+    """The page in one WARC record, a Failure (over the size cap), or None (not an HTML page)."""
+    if record.rec_type == "response":
+        headers = record.http_headers
+        if headers is None:
+            return None
+        ctype = headers.get_header("Content-Type") or ""
+        if headers.get_statuscode() != "200" or not _is_html(ctype):
+            return None
+        content_language = headers.get_header("Content-Language")
+    elif record.rec_type == "resource":
+        ctype = record.rec_headers.get_header("Content-Type") or ""
+        if not _is_html(ctype):
+            return None
+        content_language = None
+    else:
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    rwhere = f"{where}#{url or number}"
+    payload = record.content_stream().read(options.max_bytes + 1)
+    if getattr(record.raw_stream, "limit", 0):
+        raise InputError(Errors.E210.format(path=where, records=number - 1, detail=f"record {url} is cut off"),
+                         code="E210")
+    if len(payload) > options.max_bytes:
+        return Failure(source=rwhere, stage="ingest", code="E204", message=str(InputError(
+            Errors.E204.format(path=rwhere, size=f"more than {options.max_bytes}", cap=options.max_bytes),
+            code="E204")))
+    match = _CHARSET_RE.search(ctype)
+    charset = match.group(1) if match else "utf-8"
+    try:
+        text = payload.decode(charset, errors="replace")
+    except LookupError:
+        text = payload.decode("utf-8", errors="replace")
+    return RawDocument(
+        text=text, where=rwhere, html=True, url=url, outlet=options.outlet,
+        published=options.published or _warc_date(record.rec_headers.get_header("WARC-Date"), rwhere),
+        language=_declared_language(content_language, payload),
+        source_path=where, source_id=record.rec_headers.get_header("WARC-Record-ID"),
+    )
 
 
 class _Counting(io.RawIOBase):
