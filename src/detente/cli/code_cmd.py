@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,6 +34,11 @@ from ._util import (
 )
 
 _FIELD_NAMES = ("text", "title", "url", "published", "outlet", "id", "language")
+
+
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
 
 
 def _fields(values: list[str] | None) -> dict[str, str]:
@@ -95,29 +101,50 @@ def ingest(
     sets: SetOption = None,
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More logging.")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
+    engine: Annotated[Engine, typer.Option("--engine", help="local: this machine (--workers processes); ray: a Ray "
+                                           "cluster (--workers actors), writing Parquet to --out.")] = Engine.local,
+    address: Annotated[str | None, typer.Option("--address", help="--engine ray: local (start Ray here), auto (join "
+                                                "`ray start --head`) or ray://host:10001 [default: scale.address].")
+                       ] = None,
+    out_dir: Annotated[str | None, typer.Option("--out", help="--engine ray: Parquet output directory (a path, or a URI "
+                                                "pyarrow supports such as s3://bucket/prefix).")] = None,
 ) -> None:
     """Ingest articles into the database: clean, parse, code, store (idempotent, resumable)."""
     setup_logging(verbose, quiet)
-    settings = _settings(config, sets, model, workers, extractor)
+    ray = engine is Engine.ray
+    if ray and not out_dir:
+        raise typer.BadParameter("--engine ray writes Parquet: pass --out DIR (then `detente load DIR`)",
+                                 param_hint="--out")
+    if not ray and (out_dir or address):
+        raise typer.BadParameter("--out and --address apply to --engine ray only", param_hint="--engine")
+    settings = _settings(config, sets, model, None if ray else workers, extractor)
     options = _options(settings.ingest.max_bytes, fields, published, outlet, url, title, max_bytes)
-    pipeline = Pipeline(settings)
-    path = db or default_db_path()
-    with Store(path) as store:
-        columns = [TextColumn("[bold]ingest[/bold]"), BarColumn(),
-                   TextColumn("{task.fields[read]} read · {task.fields[new]} new · {task.fields[failed]} failed · "
-                              "{task.fields[rate]:.1f} articles/s"), TimeElapsedColumn()]
-        with Progress(*columns, console=err, transient=True, disable=quiet) as bar:
-            task = bar.add_task("ingest", total=None, read=0, new=0, failed=0, rate=0.0)
+    path = out_dir if ray and out_dir else db or default_db_path()
+    columns = [TextColumn("[bold]ingest[/bold]"), BarColumn(),
+               TextColumn("{task.fields[read]} read · {task.fields[new]} new · {task.fields[failed]} failed · "
+                          "{task.fields[rate]:.1f} articles/s"), TimeElapsedColumn()]
+    with Progress(*columns, console=err, transient=True, disable=quiet) as bar:
+        task = bar.add_task("ingest", total=None, read=0, new=0, failed=0, rate=0.0)
 
-            def progress(s: RunSummary) -> None:
-                rate = (s.new + s.already_stored) / s.seconds if s.seconds else 0.0
-                bar.update(task, read=s.read, new=s.new, failed=s.failed, rate=rate)
+        def progress(s: RunSummary) -> None:
+            rate = (s.new + s.already_stored) / s.seconds if s.seconds else 0.0
+            bar.update(task, read=s.read, new=s.new, failed=s.failed, rate=rate)
 
-            try:
-                summary = pipeline.run(paths, store=store, options=options, progress=progress)
-            finally:
-                pipeline.close()
+        if ray:
+            from ..scale import run_ray
+
+            summary = run_ray(paths, out=path, settings=settings, options=options, address=address,
+                              workers=workers, progress=progress)
+        else:
+            pipeline = Pipeline(settings)
+            with Store(path) as store:
+                try:
+                    summary = pipeline.run(paths, store=store, options=options, progress=progress)
+                finally:
+                    pipeline.close()
     _print_summary(summary, path, quiet)
+    if ray and not quiet:
+        err.print(f"  query it in place with --db {path}, or load it into DuckDB: detente load {path} [--db F]")
     if strict and summary.failed:
         raise typer.Exit(1)
 
@@ -128,6 +155,7 @@ def _print_summary(s: RunSummary, path: str, quiet: bool) -> None:
     rate = s.read / s.seconds if s.seconds else 0.0
     err.print(
         f"[bold]{s.read}[/bold] read · [green]{s.new} new[/green] · {s.already_stored} already stored · "
+        f"{s.duplicates} near-duplicates linked · {s.skipped_language} skipped (not English) · "
         f"[red]{s.failed} failed[/red] · {s.events} events · {s.quotes} quotes · {s.seconds:.1f} s "
         f"({rate:.1f} articles/s) → {path}"
     )

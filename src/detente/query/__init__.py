@@ -284,19 +284,14 @@ class Database:
 
         Returns an Arrow table with columns period, events, q1..q4 and mean_goldstein.
         """
-        if freq not in ("day", "week", "month"):
-            raise ConfigError(f"freq must be day, week or month, got {freq!r}", code="E102")
-        a, b = parse_dyad(dyad)
-        clauses, dates = _date_range(
-            ["((e.source_country = ? AND e.target_country = ?) OR (e.source_country = ? AND e.target_country = ?))",
-             "e.date IS NOT NULL"], since, until)
-        params: list[Any] = [a, b, b, a, *dates]
-        sql = (f"SELECT date_trunc('{freq}', e.date)::DATE AS period, count(*) AS events, "
-               "count(*) FILTER (WHERE quad_class = 1) AS q1, count(*) FILTER (WHERE quad_class = 2) AS q2, "
-               "count(*) FILTER (WHERE quad_class = 3) AS q3, count(*) FILTER (WHERE quad_class = 4) AS q4, "
-               "round(avg(goldstein), 3) AS mean_goldstein FROM events e WHERE " + " AND ".join(clauses) +
-               " GROUP BY 1 ORDER BY 1")
-        return self.store.sql(sql, params)
+        return self.store.sql(*_dyad_series_sql(dyad, freq, since, until))
+
+    def dyad_series_rows(self, dyad: str, *, freq: str = "day", since: dt.date | None = None,
+                         until: dt.date | None = None) -> list[dict[str, Any]]:
+        """:meth:`dyad_series` as a list of dicts, without Arrow (about a quarter cheaper: for servers)."""
+        result = self.store.con.execute(*_dyad_series_sql(dyad, freq, since, until))
+        names = [column[0] for column in result.description]
+        return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
     def top_actors(self, *, limit: int = 20, since: dt.date | None = None) -> Any:
         """The most active actor codes (as source or target) with event counts and mean Goldstein."""
@@ -329,6 +324,21 @@ class Database:
                 "migrations": self.store.migrations()}
 
 
+def _dyad_series_sql(dyad: str, freq: str, since: dt.date | None, until: dt.date | None) -> tuple[str, list[Any]]:
+    if freq not in ("day", "week", "month"):
+        raise ConfigError(f"freq must be day, week or month, got {freq!r}", code="E102")
+    a, b = parse_dyad(dyad)
+    clauses, dates = _date_range(
+        ["((e.source_country = ? AND e.target_country = ?) OR (e.source_country = ? AND e.target_country = ?))",
+         "e.date IS NOT NULL"], since, until)
+    sql = (f"SELECT date_trunc('{freq}', e.date)::DATE AS period, count(*) AS events, "
+           "count(*) FILTER (WHERE quad_class = 1) AS q1, count(*) FILTER (WHERE quad_class = 2) AS q2, "
+           "count(*) FILTER (WHERE quad_class = 3) AS q3, count(*) FILTER (WHERE quad_class = 4) AS q4, "
+           "round(avg(goldstein), 3) AS mean_goldstein FROM events e WHERE " + " AND ".join(clauses) +
+           " GROUP BY 1 ORDER BY 1")
+    return sql, [a, b, b, a, *dates]
+
+
 def _clamp(start: int | None, end: int | None, size: int) -> tuple[int, int]:
     lo = min(max(start or 0, 0), size)
     return lo, min(max(end if end is not None else lo, lo), size)
@@ -337,9 +347,16 @@ def _clamp(start: int | None, end: int | None, size: int) -> tuple[int, int]:
 def open_store(path: str | Path | None = None, *, read_only: bool = False) -> Database:
     """Open (creating and migrating if needed) a detente database for queries.
 
+    ``path`` may also be a directory of Parquet written by ``detente ingest --engine ray``: the same
+    queries then run over its files in place (DuckDB views, read-only).
+
     Example::
 
         db = open_store("detente.duckdb")
         db.events(dyad="USA-RUS", status="scheduled").to_pandas()
     """
+    if path is not None and Path(path).is_dir():
+        from ..scale import open_parquet
+
+        return Database(open_parquet(path))
     return Database(Store(path, read_only=read_only))
