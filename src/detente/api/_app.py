@@ -1,4 +1,9 @@
-"""The FastAPI app: API routes, dashboard pages, one error shape, security headers, optional CORS."""
+"""The FastAPI app: API routes, dashboard pages, one error shape, security headers, optional CORS,
+request limits, a bounded number of requests computing at once, and the response cache.
+
+Middleware, outermost first: security headers, CORS (only with origins), size and rate limits,
+the response cache (hits answer here), the concurrency slots, then the routes.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
+from ..config import ServeSettings
 from ..errors import (
     ConfigError,
     DetenteError,
@@ -27,7 +33,9 @@ from ..errors import (
 )
 from ._backend import Backend
 from ._cache import CacheMiddleware
-from ._routes import json_response, router
+from ._errors import error_response
+from ._limits import GuardMiddleware, RateLimiter, SlotMiddleware, Slots
+from ._routes import router
 
 logger = logging.getLogger(__name__)
 
@@ -61,18 +69,8 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def error_response(request: Request, *, code: str, message: str, status: int,
-                   errors: Sequence[str] = (), headers: dict[str, str] | None = None) -> Response:
-    """The one error shape; dashboard pages (not /api) asked for by a browser get it as an HTML page."""
-    if not request.url.path.startswith("/api") and "text/html" in request.headers.get("accept", ""):
-        from ..web import render_error
-
-        return render_error(code=code, message=message, status=status, errors=errors)
-    response = json_response({"ok": False, "error": {"code": code, "message": message, "status": status,
-                                                     "errors": list(errors)}}, status)
-    for key, value in (headers or {}).items():
-        response.headers[key] = value
-    return response
+def _render(request: Request, code: str, message: str, status: int, headers: dict[str, str]) -> Response:
+    return error_response(request, code=code, message=message, status=status, headers=headers)
 
 
 def _status(exc: DetenteError) -> int:
@@ -92,12 +90,14 @@ def _field(loc: Sequence[Any]) -> str:
 
 
 def build_app(db_path: str | Path | None, *, allow_writes: bool, token: str | None,
-              cors_origins: tuple[str, ...], cache_size: int) -> FastAPI:
+              cors_origins: tuple[str, ...], settings: ServeSettings) -> FastAPI:
     if allow_writes and not token:
         raise ConfigError(Errors.E102.format(key="allow_writes", detail="writes need a bearer token (--token)"),
                           code="E102")
-    back = Backend(db_path, allow_writes=allow_writes, cache_size=cache_size)
+    back = Backend(db_path, allow_writes=allow_writes, cache_size=settings.cache_size)
     back.root()  # fail now, not on the first request, when the store cannot be opened
+    if settings.warm_up:
+        back.warm_up()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -109,6 +109,9 @@ def build_app(db_path: str | Path | None, *, allow_writes: bool, token: str | No
                               "Errors: {\"ok\": false, \"error\": {\"code\", \"message\", \"status\", \"errors\"}}.")
     app.state.backend = back
     app.state.token = token
+    app.state.settings = settings
+    slots = Slots(settings.max_concurrency, max_waiting=settings.max_queue, timeout=settings.queue_timeout)
+    app.state.slots = slots
 
     @app.exception_handler(DetenteError)
     async def detente_error(request: Request, exc: DetenteError) -> Response:
@@ -138,7 +141,11 @@ def build_app(db_path: str | Path | None, *, allow_writes: bool, token: str | No
     from ..web import mount
 
     mount(app)
+    app.add_middleware(SlotMiddleware, slots=slots, render=_render)
     app.add_middleware(CacheMiddleware, cache=back.cache)
+    app.add_middleware(GuardMiddleware, limiter=RateLimiter(settings.rate_limit, settings.rate_burst),
+                       max_body_bytes=settings.max_body_bytes, max_url_bytes=settings.max_url_bytes,
+                       render=_render)
     if cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 

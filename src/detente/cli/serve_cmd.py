@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from .._extras import require_extra
 from ..query import open_store
 from . import app
-from ._util import DbOption, err, parse_day
+from ._util import ConfigOption, DbOption, SetOption, err, parse_day, parse_sets
 
 Since = Annotated[str | None, typer.Option("--since", help="From this date (YYYY-MM-DD).")]
 Until = Annotated[str | None, typer.Option("--until", help="Up to this date (YYYY-MM-DD).")]
@@ -28,17 +28,29 @@ def serve(
                                               help="Bearer token for POST /api/ingest.")] = None,
     cors: Annotated[list[str] | None, typer.Option("--cors", help="Allow browser calls from this origin "
                                                                   "(repeatable); none by default.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, max=64, help="Server processes on one "
+                                                "read-only store [default: serve.workers, 1].")] = None,
+    config: ConfigOption = None,
+    sets: SetOption = None,
 ) -> None:
-    """Serve the REST API (/api, docs at /docs) and the dashboard (/) on the store, read-only by default."""
+    """Serve the REST API (/api, docs at /docs) and the dashboard (/) on the store, read-only by default.
+
+    Limits ([serve] in the config, or --set serve.KEY=VALUE): requests computed at once and waiting,
+    requests per second per client, body and URL sizes, response cache size, worker processes.
+    """
     require_extra("detente serve", "fastapi", "uvicorn", "jinja2", extra="web")
-    import uvicorn
+    from ..api import serve as run_server
+    from ..config import load_config
 
-    from ..api import create_app
-
-    application = create_app(db, allow_writes=allow_writes, token=token, cors_origins=tuple(cors or ()))
+    overrides: dict[str, Any] = parse_sets(sets)
+    if workers is not None:
+        overrides["serve.workers"] = workers
+    settings = load_config(config, overrides=overrides).serve
+    processes = f", {settings.workers} workers" if settings.workers > 1 else ""
     err.print(f"detente: dashboard at http://{host}:{port}/ , API docs at http://{host}:{port}/docs"
-              + (" (writes allowed)" if allow_writes else " (read-only)"), markup=False, highlight=False)
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+              + (" (writes allowed)" if allow_writes else f" (read-only{processes})"), markup=False, highlight=False)
+    run_server(db, host=host, port=port, allow_writes=allow_writes, token=token, cors_origins=tuple(cors or ()),
+               settings=settings)
 
 
 @app.command()
