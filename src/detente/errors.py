@@ -11,7 +11,8 @@
     ├── StoreError         the database cannot be opened, migrated or written (E6xx)
     ├── EvaluationError    a gold set is missing or malformed (E7xx)
     ├── MissingExtraError  an optional extra is not installed (E8xx)
-    └── RequestError       the REST API refuses a request: no token, wrong token, no such id (E9xx)
+    ├── RequestError       the REST API refuses a request: no token, wrong token, no such id (E9xx)
+    └── FetchError         a URL or feed we cannot fetch: robots.txt, HTTP status, timeout, size, type (E10xx)
 
 Messages are format strings with stable codes, so docs and tests can cite them.
 The library raises; only ``detente.cli`` turns these into ``Error: ...`` and an exit code.
@@ -78,6 +79,12 @@ class RequestError(DetenteError):
         self.status = status
 
 
+class FetchError(DetenteError):
+    """A URL or feed that cannot be fetched: names the URL and what is wrong."""
+
+    code = "E1000"
+
+
 class Errors:
     """User-facing message templates, each with a stable code."""
 
@@ -101,16 +108,54 @@ class Errors:
     E216 = "{where}: invalid publication date {value!r}; use ISO 8601 such as 2021-12-30."
     E217 = "{path}: metadata sidecar {meta} is not valid JSON: {detail}."
     E218 = "--field expects NAME=COLUMN with NAME one of {names}; got {value!r}."
+    E240 = "{what} cannot be read by --engine ray (its read tasks open files by path); use the local engine."
+    E241 = ("Cannot start or join Ray at {address!r}: {detail}. Use --address local for a Ray of this machine, "
+            "or start a cluster with `ray start --head` and pass --address auto.")
+    E242 = "--workers {workers} needs {need:g} CPUs but the Ray cluster has {cpus:g}; lower --workers or add nodes."
+    E243 = ("The Ray run stopped: {detail}. Batches already committed to {out} are kept: run the same "
+            "command again to go on from there.")
     E301 = "No {kind} named {name!r}. Available: {available}."
     E401 = "{where}: {stage} failed: {detail}"
     E402 = "Cannot load spaCy pipeline {model!r}: {detail}. Install it, or choose another with --model."
     E501 = "{path}:{line}: {detail}"
     E601 = "Cannot open database {path}: {detail}"
     E602 = "Database {path} has schema version {found}, newer than this detente ({known}). Upgrade detente."
+    E610 = "Cannot write Parquet to {out}: {detail}"
+    E611 = ("{path}: not a detente Parquet directory (no {marker}); write one with "
+            "`detente ingest --engine ray --out {path}`.")
+    E612 = "Cannot read the Parquet of {path}: {detail}"
+    E613 = "{path}: written by a newer detente (Parquet layout {found}; this one reads up to {known}). Upgrade detente."
+    E614 = "Cannot load {path} into {db}: {detail}"
     E701 = "Gold set {name!r} not found under {path}. Pass --gold PATH."
     E702 = "Unknown gold set {name!r}. Available: {available}."
+    E710 = ("{extractor} needs a trained model: pass --model-dir DIR (train one with "
+            "'detente train GOLD --out DIR'), set learn.model_dir, or cross-validate with --folds K.")
+    E711 = "{path}: not a detente model directory: {detail}. Train one with 'detente train GOLD --out DIR'."
+    E712 = "Cannot train on {name!r}: {detail}. Trainable gold sets: {available}."
+    E713 = "{where}: no training examples: {detail}."
+    E714 = "--device {device!r} cannot be used: {detail}."
+    E715 = "{option} must be {allowed}; got {value!r}."
+    E716 = "{path}: exists and is not a model directory; choose another --out or remove it."
+    E717 = "{extractor!r} is not a learned extractor: {option} applies only to {available}."
+    E718 = "All {n} items of {dataset!r} are excluded ({reason}): nothing is left to score."
     E801 = "{feature} needs the optional extra: pip install 'detente[{extra}]'"
     E901 = "{what} needs a bearer token: send the header 'Authorization: Bearer TOKEN'."
     E902 = "{detail}"
     E903 = "No {kind} {key!r}."
     E904 = "{method} {path}: {detail}"
+    E905 = ("Too many requests from {client}: the limit is {rate:g} per second (bursts of {burst}); "
+            "retry in {retry} s. Raise it with serve.rate_limit (0: no limit).")
+    E906 = "The request body is {size} bytes, over the limit of {limit} bytes (serve.max_body_bytes)."
+    E907 = "The path and query string are {size} bytes, over the limit of {limit} bytes (serve.max_url_bytes)."
+    E908 = "The server is busy: {detail}; retry in a moment (serve.max_concurrency, serve.max_queue)."
+    E1001 = "{url}: disallowed by {robots} for user agent {agent!r}; not fetched."
+    E1002 = "{url}: HTTP {status} after {attempts} attempt(s){detail}."
+    E1003 = "{url}: timed out after {attempts} attempt(s): {detail}. Raise fetch.read_timeout or fetch.total_timeout."
+    E1004 = "{url}: cannot connect after {attempts} attempt(s): {detail}."
+    E1005 = "{url}: response is over the size cap of {cap} bytes; raise it with --max-bytes or fetch.max_bytes."
+    E1006 = "{url}: content type {ctype!r} is not HTML, text or a feed (allowed: {allowed}); not saved."
+    E1007 = "{where}: {value!r} is not an http(s) URL."
+    E1008 = "{url}: more than {limit} redirects."
+    E1009 = "{url}: feed is malformed: {detail}."
+    E1010 = "--every expects a duration such as 90s, 15m or 1h; got {value!r}."
+    E1011 = "{path}: cannot read the list: {detail}."

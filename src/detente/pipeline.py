@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from .clean import article_id, clean_document, clean_text
 from .config import Settings, load_config
-from .errors import DetenteError, Errors, ExtractionError
+from .errors import DetenteError, Errors, ExtractionError, InputError
 from .extract.quotes import extract_quotes
 from .ingest import IngestOptions, RawDocument, iter_documents
+from .ingest._dedup import NearDuplicateFinder, NearDuplicates
 from .model import Article, Failure, Result
 from .parse import load_nlp
 from .registry import extractors
@@ -47,10 +48,13 @@ class RunSummary:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     run_id: str | None = None
+    skipped_language: int = 0  # not English: counted, neither coded nor stored as a Failure
+    duplicates: int = 0  # near-copies linked to an article already coded (not coded again)
 
     def as_dict(self) -> dict[str, Any]:
         return {"read": self.read, "new": self.new, "already_stored": self.already_stored,
                 "failed": self.failed, "events": self.events, "quotes": self.quotes,
+                "skipped_language": self.skipped_language, "duplicates": self.duplicates,
                 "seconds": round(self.seconds, 3), "timings": {k: round(v, 3) for k, v in self.timings.items()}}
 
 
@@ -64,6 +68,11 @@ class _Coder:
         options: dict[str, Any] = {}
         if settings.extract.min_confidence:
             options["min_confidence"] = settings.extract.min_confidence
+        if not settings.extract.untargeted_statements:
+            options["untargeted_statements"] = False
+        section = getattr(factory, "settings_section", None)
+        if section:  # an extractor with its own settings section ([learn] for detente.hybrid.v1)
+            options.update(getattr(settings, section).model_dump())
         self.extractor = factory(**options)
         if hasattr(self.extractor, "resolver"):
             self.extractor.resolver(self.nlp)
@@ -137,6 +146,17 @@ class Pipeline:
         self.settings = settings or load_config(overrides=overrides or None)
         self._coder: _Coder | None = None
         self._pool: ProcessPoolExecutor | None = None
+        self._near_duplicates: NearDuplicateFinder | None = None
+
+    @property
+    def near_duplicates(self) -> NearDuplicateFinder | None:
+        """The near-duplicate finder of :meth:`run` (built on first use), or None with ``ingest.dedup`` off."""
+        ingest = self.settings.ingest
+        if ingest.dedup and self._near_duplicates is None:
+            self._near_duplicates = NearDuplicateFinder(
+                threshold=ingest.dedup_threshold, num_perm=ingest.dedup_num_perm,
+                shingle_words=ingest.dedup_shingle_words, min_words=ingest.dedup_min_words)
+        return self._near_duplicates if ingest.dedup else None
 
     @property
     def coder(self) -> _Coder:
@@ -156,6 +176,11 @@ class Pipeline:
             yield self.clean(item)
 
     def clean(self, raw: RawDocument) -> Article | Failure:
+        if self.settings.ingest.require_english and raw.language and not raw.language.lower().startswith("en"):
+            # Declared non-English (a WARC page's lang attribute, a record's language field): no
+            # need to extract the text first.
+            return Failure(source=raw.where, stage="language", code="E211", message=str(InputError(
+                Errors.E211.format(where=raw.where, language=raw.language), code="E211")))
         try:
             return clean_document(raw, require_english=self.settings.ingest.require_english,
                                   min_english_ratio=self.settings.ingest.min_english_ratio)
@@ -224,11 +249,20 @@ class Pipeline:
             known = store.known_article_ids([a.id for a in batch])
             fresh = [a for a in batch if a.id not in known]
             summary.already_stored += len(batch) - len(fresh)
+            near = NearDuplicates(originals=fresh)
+            finder = self.near_duplicates
+            if finder is not None and fresh:
+                # Copies of stored articles or of earlier ones in this batch are linked, not coded.
+                near = finder.split(fresh, store.near_duplicate_candidates)
+                fresh = near.originals
             results = list(self.code_articles(fresh, batch_size=len(fresh) or 1)) if fresh else []
+            near = near.stored(results)
             t1 = time.perf_counter()
             timings["code"] += t1 - t0
-            store.write_results(results, pending_failures, run_id=summary.run_id)
+            store.write_results(results, pending_failures, run_id=summary.run_id, links=near.links,
+                                signatures=near.signatures)
             timings["store"] += time.perf_counter() - t1
+            summary.duplicates += len(near.links)
             for r in results:
                 if r.failures:
                     summary.failed += 1
@@ -248,7 +282,11 @@ class Pipeline:
         for item in self.articles(paths, options):
             timings["ingest"] += time.perf_counter() - t_ingest
             summary.read += 1
-            if isinstance(item, Failure):
+            if isinstance(item, Failure) and item.code == "E211":
+                # Not English: a filter, not an error in the input (see ingest.require_english).
+                summary.skipped_language += 1
+                logger.debug("skipped %s: not English", item.source)
+            elif isinstance(item, Failure):
                 summary.failed += 1
                 pending_failures.append(item)
                 if len(pending_failures) >= self.settings.store.batch_articles:

@@ -22,7 +22,10 @@ EXAMPLES = ROOT / "examples"
 
 def test_store_migrations_recorded(tmp_path: Path) -> None:
     with Store(tmp_path / "a.duckdb") as store:
-        assert store.migrations() == ["0001_initial", "0002_actor_event_columns"]
+        from detente.store import MIGRATIONS
+
+        assert store.migrations() == [name for name, _ in MIGRATIONS]
+        assert store.migrations()[:3] == ["0001_initial", "0002_actor_event_columns", "0003_near_duplicates"]
         assert store.migrate() == []
 
 

@@ -20,14 +20,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Errors, StoreError
-from ..model import Failure, Result, event_json, quote_json
+from ..model import Failure, Result, SourceLink, event_json, quote_json
+from .migrations import file_migrations
 
 if TYPE_CHECKING:
     from ..config import Settings
+    from ..ingest._dedup import Signature
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["DEFAULT_DB", "MIGRATIONS", "Store", "default_db_path"]
+__all__ = ["DEFAULT_DB", "MIGRATIONS", "TABLES", "Store", "default_db_path", "result_rows"]
 
 DEFAULT_DB = "detente.duckdb"
 
@@ -85,6 +87,9 @@ MIGRATIONS: list[tuple[str, str]] = [
             SELECT event_id FROM event_actors GROUP BY event_id, role HAVING count(*) > 1);
     """),
 ]
+# Later migrations are modules in store/migrations/ (0003_near_duplicates, ...); all apply in name order.
+MIGRATIONS.extend(file_migrations())
+MIGRATIONS.sort()
 
 
 def default_db_path() -> str:
@@ -189,57 +194,38 @@ class Store:
 
     # -- writes ---------------------------------------------------------------------------------
     def known_article_ids(self, ids: Sequence[str]) -> set[str]:
+        """The ids already stored: coded articles and near-copies linked to one."""
         if not ids:
             return set()
-        rows = self.con.execute("SELECT id FROM articles WHERE id IN (SELECT unnest(?))", [list(ids)]).fetchall()
+        rows = self.con.execute("SELECT id FROM articles WHERE id IN (SELECT unnest($1)) UNION "
+                                "SELECT id FROM article_sources WHERE id IN (SELECT unnest($1))",
+                                [list(ids)]).fetchall()
         return {r[0] for r in rows}
 
+    def near_duplicate_candidates(self, keys: Sequence[int]) -> list[tuple[int, str, str, bytes, bytes]]:
+        """(band key, article id, scheme, signature, word digest) of stored articles sharing an LSH band key."""
+        if not keys:
+            return []
+        rows = self.con.execute("SELECT b.key, b.article_id, m.scheme, m.signature, m.digest FROM article_bands b "
+                                "JOIN article_minhash m ON m.article_id = b.article_id "
+                                "WHERE b.key IN (SELECT unnest(?))", [list(keys)]).fetchall()
+        return [(int(k), str(a), str(s), bytes(v), bytes(d)) for k, a, s, v, d in rows]
+
     def write_results(self, results: Iterable[Result], failures: Iterable[Failure] = (), *,
-                      run_id: str | None = None) -> None:
-        """Write articles with their events and quotes, and failures, in one transaction."""
+                      run_id: str | None = None, links: Sequence[SourceLink] = (),
+                      signatures: Sequence[Signature] = ()) -> None:
+        """Write articles with their events and quotes, and failures, in one transaction.
+
+        ``links`` (near-copies linked to a coded article, which gains their sources) and
+        ``signatures`` (the coded articles' MinHash signatures) go in the same transaction.
+        """
         import pyarrow as pa
 
-        articles: list[dict[str, Any]] = []
-        events: list[dict[str, Any]] = []
-        actors: list[dict[str, Any]] = []
-        quotes: list[dict[str, Any]] = []
-        fails: list[dict[str, Any]] = []
-        now = _now()
-        for failure in failures:
-            fails.append(_failure_row(failure, run_id, now))
-        for result in results:
-            a = result.article
-            for failure in result.failures:
-                fails.append(_failure_row(failure, run_id, now))
-            if result.failures:
-                continue  # the article is retried on the next run
-            articles.append({"id": a.id, "url": a.url, "outlet": a.outlet, "title": a.title,
-                             "published": a.published, "language": a.language, "text": a.text,
-                             "source_path": a.source_path, "source_id": a.source_id, "byline": a.byline,
-                             "dateline": a.dateline, "run_id": run_id, "ingested_at": now})
-            for e in result.events:
-                events.append(_event_row(e))
-                multi = len(e.source) > 1 or len(e.target) > 1
-                for role, group in (("source", e.source), ("target", e.target)):
-                    for position, actor in enumerate(group):
-                        actors.append({"event_id": e.id, "role": role, "position": position, "text": actor.text,
-                                       "start_char": actor.start, "end_char": actor.end, "name": actor.name,
-                                       "country": actor.country, "sector": actor.sector, "code": actor.code,
-                                       "goldstein": e.cameo.goldstein, "date": e.date,
-                                       "reciprocal": e.reciprocal, "multi": multi})
-            for q in result.quotes:
-                s = q.speaker
-                quotes.append({"id": q.id, "article_id": q.article_id, "speaker_text": q.speaker_text,
-                               "speaker_code": s.code if s else None, "speaker_country": s.country if s else None,
-                               "speaker_sector": s.sector if s else None, "speaker_name": s.name if s else None,
-                               "cue": q.cue, "content_start": q.content.start, "content_end": q.content.end,
-                               "content_text": q.content.text, "direct": q.direct,
-                               "record": json.dumps(quote_json(q))})
+        tables = result_rows(results, failures, run_id=run_id, now=_now())
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
-            for table, rows in (("articles", articles), ("events", events), ("event_actors", actors),
-                                ("quotes", quotes), ("failures", fails)):
+            for table, rows in tables.items():
                 if not rows:
                     continue
                 frame = pa.Table.from_pylist(_dedupe(rows, table))
@@ -252,10 +238,54 @@ class Store:
                     con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming "
                                 f"WHERE id NOT IN (SELECT id FROM {table})")
                 con.unregister("_incoming")
+            if links or signatures:
+                self._write_near_duplicates(links, signatures, run_id)
             con.execute("COMMIT")
         except Exception as exc:
             con.execute("ROLLBACK")
             raise StoreError(Errors.E601.format(path=self.path, detail=exc), code="E601") from exc
+
+    def _write_near_duplicates(self, links: Sequence[SourceLink], signatures: Sequence[Signature],
+                               run_id: str | None) -> None:
+        import pyarrow as pa
+
+        con = self.con
+        if signatures:
+            con.register("_sigs", pa.table({"article_id": [s.article_id for s in signatures],
+                                            "scheme": [s.scheme for s in signatures],
+                                            "signature": pa.array([s.values for s in signatures], pa.binary()),
+                                            "digest": pa.array([s.digest for s in signatures], pa.binary())}))
+            con.execute("INSERT INTO article_minhash SELECT article_id, scheme, signature, digest FROM _sigs")
+            con.unregister("_sigs")
+            con.register("_bands", pa.table({"key": pa.array([k for s in signatures for k in s.keys], pa.int64()),
+                                             "article_id": [s.article_id for s in signatures for _ in s.keys]}))
+            con.execute("INSERT INTO article_bands SELECT key, article_id FROM _bands")
+            con.unregister("_bands")
+        if not links:
+            return
+        now = _now()
+        rows = {link.article.id: {
+            "id": link.article.id, "article_id": link.original_id, "similarity": link.similarity,
+            "url": link.article.url, "outlet": link.article.outlet, "title": link.article.title,
+            "published": link.article.published, "language": link.article.language,
+            "source_path": link.article.source_path, "source_id": link.article.source_id, "run_id": run_id,
+            "ingested_at": now} for link in links}
+        frame = pa.Table.from_pylist(list(rows.values()))
+        con.register("_links", frame)
+        cols = ", ".join(frame.column_names)
+        con.execute(f"INSERT INTO article_sources ({cols}) SELECT {cols} FROM _links "
+                    "WHERE id NOT IN (SELECT id FROM article_sources)")
+        con.unregister("_links")
+        originals = sorted({link.original_id for link in links})
+        con.execute(f"""
+            UPDATE articles SET num_articles = c.n, num_sources = c.s FROM (
+                SELECT article_id, count(*) AS n, count(DISTINCT src) AS s FROM (
+                    SELECT id AS article_id, {_SOURCE_KEY} AS src FROM articles WHERE id IN (SELECT unnest($1))
+                    UNION ALL
+                    SELECT article_id, {_SOURCE_KEY} AS src FROM article_sources
+                        WHERE article_id IN (SELECT unnest($1))
+                ) GROUP BY article_id) c
+            WHERE articles.id = c.article_id""", [originals])
 
     # -- reads ----------------------------------------------------------------------------------
     def sql(self, query: str, params: Sequence[Any] | None = None) -> Any:
@@ -268,6 +298,62 @@ class Store:
             row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
             out[table] = int(row[0]) if row else 0
         return out
+
+
+#: A document's source for NumSources: its outlet, else its URL's host without "www.", else "?" (unknown).
+_SOURCE_KEY = ("coalesce(nullif(lower(trim(outlet)), ''), nullif(regexp_replace(lower(regexp_extract(url, "
+               "'^[A-Za-z][A-Za-z0-9+.-]*://([^/:?#]+)', 1)), '^www\\.', ''), ''), '?')")
+
+
+#: The tables :func:`result_rows` fills, in the order they are written.
+TABLES: tuple[str, ...] = ("articles", "events", "event_actors", "quotes", "failures")
+
+
+def result_rows(results: Iterable[Result], failures: Iterable[Failure] = (), *, run_id: str | None,
+                now: dt.datetime) -> dict[str, list[dict[str, Any]]]:
+    """The rows that :meth:`Store.write_results` writes, per table of :data:`TABLES`.
+
+    Shared with the Parquet writer of ``detente.scale`` so both paths store the same records. An
+    article with failures keeps only its failures (it is retried on the next run). Ids are unique
+    within each table (the first row wins).
+    """
+    articles: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    actors: list[dict[str, Any]] = []
+    quotes: list[dict[str, Any]] = []
+    fails: list[dict[str, Any]] = []
+    for failure in failures:
+        fails.append(_failure_row(failure, run_id, now))
+    for result in results:
+        a = result.article
+        for failure in result.failures:
+            fails.append(_failure_row(failure, run_id, now))
+        if result.failures:
+            continue  # the article is retried on the next run
+        articles.append({"id": a.id, "url": a.url, "outlet": a.outlet, "title": a.title,
+                         "published": a.published, "language": a.language, "text": a.text,
+                         "source_path": a.source_path, "source_id": a.source_id, "byline": a.byline,
+                         "dateline": a.dateline, "run_id": run_id, "ingested_at": now})
+        for e in result.events:
+            events.append(_event_row(e))
+            multi = len(e.source) > 1 or len(e.target) > 1
+            for role, group in (("source", e.source), ("target", e.target)):
+                for position, actor in enumerate(group):
+                    actors.append({"event_id": e.id, "role": role, "position": position, "text": actor.text,
+                                   "start_char": actor.start, "end_char": actor.end, "name": actor.name,
+                                   "country": actor.country, "sector": actor.sector, "code": actor.code,
+                                   "goldstein": e.cameo.goldstein, "date": e.date,
+                                   "reciprocal": e.reciprocal, "multi": multi})
+        for q in result.quotes:
+            s = q.speaker
+            quotes.append({"id": q.id, "article_id": q.article_id, "speaker_text": q.speaker_text,
+                           "speaker_code": s.code if s else None, "speaker_country": s.country if s else None,
+                           "speaker_sector": s.sector if s else None, "speaker_name": s.name if s else None,
+                           "cue": q.cue, "content_start": q.content.start, "content_end": q.content.end,
+                           "content_text": q.content.text, "direct": q.direct,
+                           "record": json.dumps(quote_json(q))})
+    tables = {"articles": articles, "events": events, "event_actors": actors, "quotes": quotes, "failures": fails}
+    return {name: _dedupe(rows, name) for name, rows in tables.items()}
 
 
 def _dedupe(rows: list[dict[str, Any]], table: str) -> list[dict[str, Any]]:
