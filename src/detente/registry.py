@@ -54,7 +54,7 @@ ingesters = _Registry("ingesters")
 extractors = _Registry("extractors")
 exporters = _Registry("exporters")
 
-_BUILTINS = ("detente.ingest", "detente.extract", "detente.export")
+_BUILTINS = ("detente.ingest", "detente.extract", "detente.extract.hybrid", "detente.export")
 
 
 def _load_builtins() -> None:

@@ -191,6 +191,8 @@ def evaluate(
     errors: int = 0,
     progress: Callable[[int, int], None] | None = None,
     path: Path | None = None,
+    exclude: Callable[[GoldItem], bool] | None = None,
+    exclude_reason: str = "excluded",
 ) -> EvalReport:
     """Read one gold set, code its texts and score the result.
 
@@ -205,6 +207,9 @@ def evaluate(
         errors: How many error examples to keep per class.
         progress: Called as ``progress(done, total)`` before coding and after each result.
         path: The gold file or folder itself, overriding ``gold_dir``.
+        exclude: Items for which this returns True are not coded or scored (a learned model's
+            training items); their number is ``counts["excluded"]``.
+        exclude_reason: Why, for the error when nothing is left (E718).
 
     Returns:
         The report.
@@ -218,6 +223,14 @@ def evaluate(
     started = perf_counter()
     read = list(spec.reader(source))
     items = [item for item in read if item.scored]
+    excluded = 0
+    if exclude is not None:
+        kept = [item for item in items if not exclude(item)]
+        excluded = len(items) - len(kept)
+        if items and not kept:
+            raise EvaluationError(Errors.E718.format(n=len(items), dataset=spec.name, reason=exclude_reason),
+                                  code="E718")
+        items = kept
     if limit is not None:
         items = items[:max(0, limit)]
     coder = code if code is not None else _pipeline_coder(extractor)
@@ -234,6 +247,8 @@ def evaluate(
                 progress(len(results), total)
     report = score(spec.name, spec.task, items, results, errors=errors)
     report.counts.update(read=len(read), scored=len(items), unscored=len(read) - len([i for i in read if i.scored]))
+    if exclude is not None:
+        report.counts["excluded"] = excluded
     report.unmapped = dict(sorted(Counter(i.raw_label for i in read if not i.scored and i.raw_label).items()))
     report.seconds = perf_counter() - started
     return report
