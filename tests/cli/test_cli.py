@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
 runner = CliRunner()
 
-COMMANDS = ["ingest", "code", "events", "articles", "failures", "quotes", "stats", "export", "calendar", "eval"]
+COMMANDS = ["ingest", "code", "events", "articles", "failures", "quotes", "stats", "export", "calendar", "eval",
+            "serve", "plot", "brief", "fetch", "watch", "load", "train"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
