@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,6 +14,21 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import app
 from ._util import Format, FormatOption, SetOption, err, out, parse_sets, resolve_format
+
+
+@contextmanager
+def _bars() -> Iterator[Callable[[str, int, int], None]]:
+    """Progress bars on stderr, one per name: yields ``step(name, done, total)``."""
+    columns = [TextColumn("[bold]{task.description}[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=err, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def step(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total)
+            bar.update(tasks[name], completed=done, total=total)
+
+        yield step
 
 
 @app.command("eval")
@@ -57,15 +74,7 @@ def eval_cmd(
     from ..evaluate.gate import update_baseline as write_baseline
 
     gold_path = Path(gold) if gold else None
-    columns = [TextColumn("[bold]{task.description}[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-    with Progress(*columns, console=err, transient=True) as bar:
-        tasks: dict[str, Any] = {}
-
-        def progress(name: str, done: int, total: int) -> None:
-            if name not in tasks:
-                tasks[name] = bar.add_task(name, total=total)
-            bar.update(tasks[name], completed=done, total=total)
-
+    with _bars() as progress:
         if dataset == "all":
             reports = evaluate_all(gold_dir=gold_path, extractor=extractor, limit=limit, errors=errors,
                                    progress=progress)
@@ -109,15 +118,7 @@ def _eval_learned(dataset: str, gold: str | None, extractor: str, *, errors: int
                            train_layers=train_layers, init=init,
                            threads=int(settings.get("threads", 0)), holdout=0.0)
     reports = []
-    columns = [TextColumn("[bold]{task.description}[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-    with Progress(*columns, console=err, transient=True) as bar:
-        tasks: dict[str, Any] = {}
-
-        def step(key: str, done: int, total: int) -> None:
-            if key not in tasks:
-                tasks[key] = bar.add_task(key, total=total)
-            bar.update(tasks[key], completed=done, total=total)
-
+    with _bars() as step:
         for name in names:
             def progress(phase: str, done: int, total: int, name: str = name) -> None:
                 step(f"{name}: {phase}", done, total)
