@@ -31,6 +31,17 @@ def _bars() -> Iterator[Callable[[str, int, int], None]]:
         yield step
 
 
+def _emit(reports: list[Any], fmt: Format | None) -> None:
+    """Print the reports: tables on a terminal, else JSON (one object for one report)."""
+    form = resolve_format(fmt)
+    if form is Format.table:
+        for report in reports:
+            out.print(report.render())
+    else:
+        data = [r.to_dict() for r in reports]
+        sys.stdout.write(json.dumps(data if form is Format.json or len(data) > 1 else data[0], indent=2) + "\n")
+
+
 @app.command("eval")
 def eval_cmd(
     dataset: Annotated[str, typer.Argument(help="A gold set name (plover_gsr, petr2_gsr, cameo_class, cameo_ner, "
@@ -83,13 +94,7 @@ def eval_cmd(
             reports = [evaluate(dataset, gold_dir=None if is_file else gold_path, path=gold_path if is_file else None,
                                 extractor=extractor, limit=limit, errors=errors,
                                 progress=lambda d, t: progress(dataset, d, t))]
-    form = resolve_format(fmt)
-    if form is Format.table:
-        for report in reports:
-            out.print(report.render())
-    else:
-        data = [r.to_dict() for r in reports]
-        sys.stdout.write(json.dumps(data if form is Format.json or len(data) > 1 else data[0], indent=2) + "\n")
+    _emit(reports, fmt)
     if update_baseline:
         write_baseline(reports, Path(update_baseline), allow_lower=allow_lower)
         err.print(f"baseline written to {update_baseline}")
@@ -137,10 +142,4 @@ def _eval_learned(dataset: str, gold: str | None, extractor: str, *, errors: int
             elif report.counts.get("excluded"):
                 err.print(f"{name}: {report.counts['excluded']} items left out: {plan.reason}")
             reports.append(report)
-    form = resolve_format(fmt)
-    if form is Format.table:
-        for report in reports:
-            out.print(report.render())
-    else:
-        data = [r.to_dict() for r in reports]
-        sys.stdout.write(json.dumps(data if form is Format.json or len(data) > 1 else data[0], indent=2) + "\n")
+    _emit(reports, fmt)
