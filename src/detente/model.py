@@ -65,6 +65,8 @@ class Actor:
     ``country`` is ISO 3166 alpha-3 or an IGO/NGO code (NATO, OSCE, UNO, EU);
     ``sector`` a CAMEO role (GOV, MIL, COP, OPP, REB, ...); ``code`` is the
     CAMEO-style ``country+sector`` (``RUSGOV``) or the organisation code.
+    An actor the coder infers rather than reads (the state a protest with no named
+    target is aimed at) has an empty span: ``text == ""`` and ``start == end``.
     """
 
     text: str

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 STATUSES = ("occurred", "ongoing", "scheduled", "intended", "threatened", "demanded", "hypothetical", "denied")
 SYNTAX_TAGS = ("basic", "prep", "passive", "compound", "reciprocal", "reported", "multi", "title", "coref",
-               "metonym", "demonym", "igo")
+               "metonym", "demonym", "igo", "locative", "owner")
 FACTUAL = frozenset({"occurred", "ongoing"})
 
 
@@ -398,6 +398,40 @@ CASES: list[Case] = [
          "occurred", tags=("demonym",), note="meet"),
     Case("demo-soldiers-killed", "Ethiopian soldiers killed Somali militants in a raid.", {"ETH"}, {"SOM"},
          ("18", "19", "20"), "occurred", tags=("demonym",), note="kill"),
+    # ---- where people are, whose things are ----------------------------------------------------
+    Case("loc-rebels-in", "Rebels in Chad blocked the main road to the capital on Tuesday.", {"TCD"}, set(), "14",
+         "occurred", tags=("locative",), note="a role noun takes the country its own phrase places it in"),
+    Case("loc-police-in", "Police in Bolivia arrested thirty protesters.", {"BOL"}, {"BOL"}, "17", "occurred",
+         tags=("locative",), note="arrest; the people police act on share their country"),
+    Case("loc-refugees-from", "Refugees from Sudan protested outside the parliament in Nairobi.", {"SDN"},
+         set(), "14", "occurred", tags=("locative",), note="protest"),
+    Case("loc-hospital-in", "Volunteers from two Canadian charities delivered medicine to a hospital in Aleppo.",
+         {"CAN"}, {"SYR"}, "07", "occurred", tags=("locative", "prep"), note="what is acted on lies in a country"),
+    Case("home-protest", "Young Kenyans blocked roads in protest on Sunday.", {"KEN"}, {"KEN"}, "14", "occurred",
+         tags=("demonym",), note="a protest with no one named is aimed at its own state"),
+    Case("home-concede", "The Peruvian government lifted the state of emergency.", {"PER"}, {"PER"}, "08",
+         "occurred", tags=("demonym",), note="a concession with no one named falls on its own country"),
+    Case("passive-participle", "Israel freed a Hamas member jailed by Palestinian police last year.", {"PSE"},
+         {"PSE"}, "17", "occurred", tags=("passive",),
+         note="a reduced passive: the noun suffered it, the 'by' phrase did it"),
+    Case("conj-shared-object", "Japanese doctors donated and delivered medicine to Laos.", {"JPN"}, {"LAO"}, "070",
+         "occurred", tags=("multi",), note="verbs sharing a subject share the object"),
+    Case("owner-about", "Kenyan leaders said they would boycott all official contact with Uganda.", {"KEN"}, {"UGA"},
+         "13", "threatened", tags=("owner", "reported"), note="the object concerns someone"),
+    Case("owner-from", "Turkey refused to respond to a demand from the American president.", {"TUR"}, {"USA"},
+         "12", "occurred", tags=("owner",), note="refusing what someone asked"),
+    Case("owner-amod", "Ghanaian troops shelled Togolese rebel camps overnight.", {"GHA"}, {"TGO"}, "19",
+         "occurred", tags=("owner", "demonym"), note="the owner of the object named by an adjective"),
+    Case("nominal-fire", "Vietnamese forces launched rocket fire against Cambodian guerrilla bases.", {"VNM"},
+         {"KHM"}, "19", "occurred", tags=("owner",), note="nominal fire on a target"),
+    Case("raised-passive", "Macron is scheduled to attend a summit in Brazil next week.", {"FRA"}, {"BRA"}, "04",
+         "scheduled", tags=("passive", "prep"), note="the passive's subject is the infinitive's"),
+    Case("sentence-country", "President Kabila has conceded to demands from the opposition to reform the "
+         "Congolese courts.", {"COD"}, set(), "08", "occurred", tags=("title",),
+         note="a title with an unknown name, in a sentence about one state, belongs to it"),
+    Case("ethnic-group", "Ethnic Serb militants based in Kosovo blocked two border crossings on Monday.", {"XKX"},
+         set(), "14", "occurred", tags=("locative", "demonym"),
+         note="'ethnic Serbs' are a people (ETH), placed by where they are, not the Serbian state"),
     # ---- IGOs ---------------------------------------------------------------------------------
     Case("igo-nato-condemn", "NATO condemned Russia's missile strikes.", {"NATO"}, {"RUS"}, "11", "occurred",
          tags=("igo",), note="condemn"),

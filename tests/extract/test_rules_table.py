@@ -55,7 +55,6 @@ KNOWN_GAPS: dict[str, str] = {
     "rep-quote": "pronoun/later mention not linked back ('our positions' in a quote not the speaker's country)",
     "den-reported-not": "pronoun/later mention not linked back ('its troops' unresolved, no source)",
     # sources
-    "sched-scheduled-to": "source missing: subject of passive 'is scheduled to' not carried to the xcomp",
     "multi-after": "source missing: participle clause 'After meeting X, Y flew' does not share Y as source",
     "rec-ongoing": "actor missing: Hamas not in the dictionaries; location Doha taken as the target",
     # targets

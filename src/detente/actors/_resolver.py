@@ -28,6 +28,7 @@ _QUANTITY_HEADS = frozenset({
     "group", "number", "handful", "crowd", "crowds", "band", "team", "delegation", "contingent", "some", "many",
     "most", "all", "several", "few", "none", "one", "two", "three", "four", "five", "majority", "members",
     "member", "rest", "tens", "couple", "lot", "lots", "wave", "unit", "units", "batch", "patch", "detachment",
+    "third", "half", "quarter", "fifth", "percent", "proportion",
 })
 _PRONOUNS_THING = frozenset({"it", "its", "they", "them", "their"})
 _PLACE_NOUNS = frozenset({"border", "frontier", "territory", "soil", "coast", "region", "side", "city",
@@ -36,6 +37,7 @@ _PLACE_NOUNS = frozenset({"border", "frontier", "territory", "soil", "coast", "r
 _ORG_KINDS = frozenset({"igo", "armed_group"})
 _PLACE_KINDS = frozenset({"country", "adjective", "demonym", "capital", "metonym", "region"})
 _ROLE_KINDS = frozenset({"title", "group", "person_role"})
+_LOCATIVE_PREPS = frozenset({"in", "from", "inside", "across", "throughout"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,7 @@ class ArticleActors:
     # Token index -> its named-entity span (spaCy rebuilds Doc.ents on every access).
     entity_of: dict[int, Any] = field(default_factory=dict)
     _countries: tuple[int, tuple[str, ...]] = (-1, ())
+    _sentence_countries: dict[tuple[int, int], str | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.entity_of = entity_index(self.doc)
@@ -219,6 +222,12 @@ class ArticleActors:
             if found is not None:
                 country, name = found[1], found[0]
                 sector = sector if role is not None else None
+        if country is None and person is None and org is None and role is not None:
+            # "Rebels in Chad", "security forces in Guinea", "refugees from Sudan": people named by their
+            # role take the country their own phrase places them in.
+            located = self.located_in(head) or self._sent_by(head)
+            if located is not None:
+                country, name = located.country, located.name
         if country is None and person is None and org is None:
             ent_person = head.ent_type_ == "PERSON"
             if ent_person or head.lower_ in _PRONOUNS_PERSON:
@@ -229,6 +238,10 @@ class ArticleActors:
                 linked_role = self._link_role(role.sector)
                 if linked_role is not None:
                     country = linked_role.country
+                elif role.sector not in ("IGO", "NGO"):
+                    # "President Dos Santos conceded to demands from UNITA to reform Angola's courts": someone
+                    # known only by role, in a sentence about one state, belongs to it.
+                    country = self._sentence_country(head)
             if country is None and sector is None:
                 return None
             if ent_person:
@@ -245,6 +258,58 @@ class ArticleActors:
         actor = Actor(text=span.text, start=span.start_char, end=span.end_char, name=name,
                       country=country, sector=sector, code=code)
         return self._remember(actor, is_person, head)
+
+    def located_in(self, head: Any) -> Actor | None:
+        """The country a locative phrase on ``head`` places it in ("rebels in Chad", "refugees from
+        Sudan", "a hospital in Baghdad"), as an actor spanning the place's name."""
+        # "rebels based in Chad", "refugees living in Iraq": through a participle too.
+        holders = [head, *(c for c in head.children if c.dep_ == "acl" and c.tag_ in ("VBG", "VBN"))]
+        for prep in (c for h in holders for c in h.children):
+            if prep.dep_ != "prep" or prep.lower_ not in _LOCATIVE_PREPS:
+                continue
+            for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+                mention = self.matches.get(pobj.i)
+                country: str | None = None
+                if mention is not None:
+                    if not (mention.kind in _PLACE_KINDS and mention.country and len(mention.country) == 3):
+                        continue
+                    span, country, name = self.doc[mention.start:mention.end], mention.country, mention.name
+                elif self.place_country is not None and pobj.ent_type_ in ("GPE", "LOC"):
+                    found = self.place_country(self._ent_text(pobj), self.countries())
+                    if found is None:
+                        continue
+                    ent = self.entity_of.get(pobj.i)
+                    span, name, country = (ent if ent is not None else self.doc[pobj.i:pobj.i + 1]), *found
+                if country is not None:
+                    return Actor(text=span.text, start=span.start_char, end=span.end_char, name=name,
+                                 country=country, sector=None, code=country)
+        return None
+
+    def _sent_by(self, head: Any) -> Actor | None:
+        """"Volunteers from Canadian charities", "monitors from the OSCE": who the people come from."""
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ == "from":
+                for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+                    actor = self.resolve(pobj)
+                    if actor is not None and actor.country:
+                        return actor
+        return None
+
+    def _sentence_country(self, head: Any) -> str | None:
+        """The one state named in ``head``'s sentence (by name, adjective, demonym, capital or metonym)."""
+        doc = self.doc
+        start = head.i
+        while start > 0 and not doc[start].is_sent_start:
+            start -= 1
+        end = head.i + 1
+        while end < len(doc) and not doc[end].is_sent_start:
+            end += 1
+        key = (start, end)
+        if key not in self._sentence_countries:
+            found = {m.country for i in range(start, end) if (m := self.matches.get(i)) is not None
+                     and m.kind in _PLACE_KINDS and m.country and len(m.country) == 3}
+            self._sentence_countries[key] = next(iter(found)) if len(found) == 1 else None
+        return self._sentence_countries[key]
 
     def countries(self) -> tuple[str, ...]:
         """ISO3 codes of the states named so far in the article, first mention first."""
@@ -396,6 +461,9 @@ class ActorResolver:
                 continue  # "Boris" of "Boris Yeltsin" is not Boris Johnson
             placed = Mention(start, end, mention.kind, mention.country, mention.sector, mention.name,
                              mention.person)
+            if mention.kind in ("demonym", "adjective") and start > 0 and doc[start - 1].lower_ == "ethnic":
+                # "ethnic Albanians in Macedonia" are a people, not the Albanian state: CAMEO's ETH sector.
+                placed = Mention(start, end, "group", None, "ETH", f"ethnic {doc[start:end].text}")
             for i in range(start, end):
                 out[i] = placed
         return out

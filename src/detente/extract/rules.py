@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -181,6 +182,8 @@ class RulesExtractor:
             if not target and "dobj" in (pred.target or ("dobj",)):
                 # Passive voice: "soldiers were attacked by Russian troops" - the subject suffered it.
                 patient = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+                if patient is None and _passive_participle(tok):
+                    patient = tok.head  # "the mayor, jailed by the army last year"
                 if patient is not None and (obj_tok is None or patient.i != obj_tok.i):
                     target = actors.resolve_group(patient)
             if not target and len(source) >= 2 and pred.cameo[:2] in ("01", "02"):
@@ -189,6 +192,13 @@ class RulesExtractor:
                 mutual = next((p for p in preds if p.cameo[:2] == "04" and "with" in p.target), None)
                 if mutual is not None:
                     pred = mutual
+            if not target and not any(c.dep_ in ("dobj", "prep", "dative") for c in tok.children):
+                # "donated and delivered medicine to the hospital": verbs sharing a subject share the object.
+                for conj in (c for c in tok.children if c.dep_ == "conj" and c.pos_ == "VERB"):
+                    if not any(g.dep_ in _SUBJ for g in conj.children):
+                        target = self._slots(conj, pred.target or ("dobj",), actors)
+                        if target:
+                            break
             if not target:
                 # "offered to hand over the suspects to Britain": the embedded action names the target.
                 for comp in (c for c in tok.children if c.dep_ == "xcomp" and c.pos_ == "VERB"):
@@ -205,7 +215,7 @@ class RulesExtractor:
         return None
 
     def _verb_source(self, tok: Any, actors: ArticleActors) -> list[Actor]:
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or _passive_participle(tok)
         if passive:
             for agent in (c for c in tok.children if c.dep_ == "agent"):
                 pobj = next((g for g in agent.children if g.dep_ == "pobj"), None)
@@ -231,10 +241,17 @@ class RulesExtractor:
                                        for g in c.children if g.dep_ == "pobj"), None)
                 if controller is not None and head.lemma_.lower() in _OBJECT_CONTROL:
                     return actors.resolve_group(controller)
+                # "Macron is scheduled to attend", "Iran was urged to return", "X was said to have attacked":
+                # the passive's subject is the infinitive's.
+                patient = next((c for c in head.children if c.dep_ == "nsubjpass"), None)
+                if patient is not None:
+                    return actors.resolve_group(patient)
             if (cur.dep_ in ("xcomp", "conj", "acomp") or (cur.dep_ == "advcl" and cur.tag_ in ("VBG", "VBN"))) and (
                     cur.head.i != cur.i):
                 cur = cur.head
                 continue
+            if _passive_participle(cur):
+                return []  # "a Hamas member jailed last year": the noun is who suffered it, not who did it
             if cur.dep_ in ("relcl", "acl") and cur.head.i != cur.i:
                 return actors.resolve_group(cur.head)
             break
@@ -253,6 +270,12 @@ class RulesExtractor:
                         group = named
                 if not group and head.lemma_.lower() in ("border", "frontier"):
                     continue
+                if not group and head.pos_ == "NOUN" and head.i not in actors.matches:
+                    # "delivered aid to a hospital in Baghdad", "shelled villages in Chad": what is acted on
+                    # belongs to the country it lies in.
+                    located = actors.located_in(head)
+                    if located is not None:
+                        group = [located]
                 if group:
                     return group
         return []
@@ -267,7 +290,8 @@ class RulesExtractor:
                 mods = {c.lemma_.lower() for c in tok.children if c.dep_ in ("compound", "amod", "nmod")}
                 if not mods & pred.objects:
                     continue
-            source_slots = pred.source or ("poss", "compound", "amod", "by")
+            source_slots = pred.source or (("poss", "compound", "amod", "by", "from") if pred.cameo[:2] in _SENT_FROM
+                                           else ("poss", "compound", "amod", "by"))
             participants = self._modifier_actors(tok, source_slots, actors)
             target = self._slots(tok, pred.target, actors, multi=True) if pred.target else []
             source = participants
@@ -364,12 +388,9 @@ class RulesExtractor:
         if status == "denied" and code[:2] in _COOPERATIVE_ROOTS and _has_neg(f.trigger):
             # "will not accept more refugees", "did not agree": refusing cooperation is a rejection.
             code, status, evidence = "120", "occurred", evidence + " +negated-cooperation"
-        if source and not target and f.consumed is not None and f.consumed.dep_ in ("dobj", "nsubjpass"):
-            target = _object_owner(f.consumed, actors, source)
-            if target:
-                evidence += " +object-owner"
-        if source and not target:
-            for obj in (c for c in f.trigger.children if c.dep_ == "dobj"):
+        if source and not target and not (len(source) >= 2 and code[:2] in _COOPERATIVE_ROOTS):
+            # (Two or more parties of a meeting or a deal are its two sides: no one else is sought.)
+            for obj in _owned_objects(f.trigger, f.consumed):
                 target = _object_owner(obj, actors, source)
                 if target:
                     evidence += " +object-owner"
@@ -440,6 +461,12 @@ class RulesExtractor:
                         ",".join(a.code or "" for a in target)])
         # Where: the clause's place phrase, ambiguous names settled by the countries seen so far.
         place = event_place(trig, Gazetteer.load(), countries=actors.countries())
+        if place is None and target and not source and code[:2] in ("18", "19", "20"):
+            # "A roadside bomb near Kandahar killed two soldiers": the place may sit on the weapon.
+            for weapon in _weapon_nouns(trig):
+                place = event_place(weapon, Gazetteer.load(), countries=actors.countries())
+                if place is not None:
+                    break
         if place is not None and place.country:
             # "Students marched in Jakarta": people named only by their role are local.
             source = [_with_country(a, place.country) for a in source]
@@ -457,6 +484,13 @@ class RulesExtractor:
                 target = _place_actor(place, sent, article.text)
                 if target:
                     evidence += " +place-target"
+        if source and not target and code[:2] in _DOMESTIC_ROOTS:
+            # "Young Kenyans blocked roads", "the Peruvian government lifted the state of emergency": with no
+            # one named and no place, a protest is aimed at its own state and a concession or a crackdown
+            # falls on its own country.
+            target = _home_target(source, actors)
+            if target:
+                evidence += " +home-target"
         # "Egyptian police opened fire on demonstrators": the people police, courts and governments act on
         # (named only by their role) are of the same country.
         for mine, other in ((source, target), (target, source)):
@@ -534,6 +568,13 @@ def _depth(tok: Any) -> int:
         tok = tok.head
         depth += 1
     return depth
+
+
+def _passive_participle(tok: Any) -> bool:
+    """A reduced passive relative ("a Hamas member jailed last year"): the noun it hangs on suffered the
+    act. A participle with an object of its own (or whose conjunct has one) is active, misparsed."""
+    return tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.i != tok.i and not any(
+        c.dep_ == "dobj" for v in (tok, *tok.conjuncts) for c in v.children)
 
 
 def _object_heads(tok: Any) -> list[Any]:
@@ -614,6 +655,8 @@ _OBJECT_CONTROL = frozenset({"call", "ask", "urge", "press", "tell", "order", "f
                              "invite", "allow", "permit", "request", "demand", "push", "pressure", "compel",
                              "instruct", "advise", "warn", "beg", "implore", "appeal", "help", "enable"})
 _COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
+# Nominal events sent by someone: "a demand from Washington", "an offer from Kabul", "aid from Japan".
+_SENT_FROM = frozenset({"02", "03", "05", "06", "07", "10", "11", "12", "13"})
 
 
 # Cooperative action -> "express intent to" code (CAMEO 03x).
@@ -697,11 +740,54 @@ _DOMESTIC_SECTORS = frozenset({"COP", "JUD", "LEG", "GOV"})
 
 def _place_actor(place: Any, sent: Any, text: str) -> list[Actor]:
     """The country of an event's place as an actor, spanning the place's name in its sentence."""
-    at = text.find(place.name, sent.start_char, sent.end_char)
-    if at < 0 or not place.country:
+    if not place.country:
         return []
-    return [Actor(text=place.name, start=at, end=at + len(place.name), name=place.name, country=place.country,
-                  sector=None, code=place.country)]
+    at = text.find(place.name, sent.start_char, sent.end_char)
+    if at < 0:
+        # The gazetteer's name may carry accents the text lacks ("Kandahār" written "Kandahar").
+        at = _unaccent(text[sent.start_char:sent.end_char]).find(_unaccent(place.name))
+        at = at + sent.start_char if at >= 0 else -1
+    if at < 0:  # named some other way: the place is inferred, its span empty
+        return [Actor(text="", start=sent.start_char, end=sent.start_char, name=place.name, country=place.country,
+                      sector=None, code=place.country)]
+    end = at + len(place.name)
+    return [Actor(text=text[at:end], start=at, end=end, name=place.name, country=place.country, sector=None,
+                  code=place.country)]
+
+
+def _unaccent(text: str) -> str:
+    """Accents off, one character for one (so positions in the folded text are positions in the text)."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFKD", ch)
+        out.append(base[0] if len(base) > 1 and all(unicodedata.combining(c) for c in base[1:]) else ch)
+    return "".join(out).lower()
+
+
+def _weapon_nouns(trigger: Any) -> list[Any]:
+    """What did it when no one is named: the subject ("a bomb near X killed") or the passive agent
+    ("were killed by a mine outside X")."""
+    out = [c for c in trigger.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"]
+    out += [g for c in trigger.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    return out
+
+
+def _home_target(source: list[Actor], actors: ArticleActors) -> list[Actor]:
+    """The one state all of ``source`` belongs to, as an actor inferred rather than named: its span is
+    empty, at the source (no words of the sentence name it)."""
+    countries = {a.country for a in source}
+    if len(countries) != 1 or any(not a.country or len(a.country) != 3 or a.sector in ("IGO", "NGO")
+                                  for a in source):
+        return []
+    country = next(iter(countries))
+    actor = source[0]
+    name = next((m.name for m in actors.matches.values() if m.country == country and m.kind in _HOME_KINDS),
+                actor.name if actor.sector is None else None)
+    return [Actor(text="", start=actor.start, end=actor.start, name=name, country=country, sector=None,
+                  code=country)]
+
+
+_HOME_KINDS = frozenset({"country", "adjective", "demonym", "capital", "metonym"})
 
 
 def _with_country(actor: Actor, country: str) -> Actor:
@@ -714,21 +800,56 @@ def _has_neg(tok: Any) -> bool:
     return any(c.dep_ == "neg" for c in tok.children)
 
 
-def _object_owner(obj: Any, actors: ArticleActors, source: list[Actor]) -> list[Actor]:
-    """Whose is the object: "rejected an Indian proposal", "calls by Belarus", "the withdrawal of
-    Serbian forces", "a United Nations appeal"."""
+def _owned_objects(trigger: Any, consumed: Any) -> list[Any]:
+    """What an act with no target is done to, nearest first: its object, the object of the act it
+    governs ("refused to lift the ban"), and what those acts are about ("respond to a demand from ...")."""
+    acts = [trigger, *(c for c in trigger.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX"))]
+    out: list[Any] = []
+    if consumed is not None and consumed.dep_ in ("dobj", "nsubjpass"):
+        out.append(consumed)
+    for act in acts:
+        out.extend(c for c in act.children if c.dep_ == "dobj" and c not in out)
+    for act in acts:
+        out.extend(g for c in act.children if c.dep_ == "prep" and c.lower_ in _ABOUT_PREPS
+                   for g in c.children if g.dep_ == "pobj" and g not in out)
+    return out
+
+
+_ABOUT_PREPS = frozenset({"to", "on", "against", "with", "over", "for", "toward", "towards", "at"})
+
+
+def _object_owner(obj: Any, actors: ArticleActors, source: list[Actor], depth: int = 2) -> list[Actor]:
+    """Whose is the object, or whom it concerns: "rejected an Indian proposal", "calls by Belarus", "the
+    withdrawal of Serbian forces", "a United Nations appeal", "boycott contact with the United States",
+    "aid to refugees from Liberia"."""
+    if obj.i in actors.matches or depth <= 0:
+        group = actors.resolve_group(obj) if obj.i in actors.matches else []
+        return [a for a in group if all(a.code != s.code for s in source)]
     found: list[Actor] = []
+    later: list[Any] = []
     for child in obj.children:
         heads = []
         if child.dep_ in ("poss", "compound", "amod", "nmod"):
             heads = [child]
         elif child.dep_ in ("prep", "agent") and child.lower_ in ("by", "from", "of"):
             heads = [g for g in child.children if g.dep_ == "pobj"]
+        elif child.dep_ == "prep" and child.lower_ in _ABOUT_PREPS:
+            later.extend(g for g in child.children if g.dep_ == "pobj")
         for head in heads:
-            group = actors.resolve_group(head) if child.dep_ in ("prep", "agent", "poss") else _mention_actors(
-                head, actors)
+            if child.dep_ in ("prep", "agent", "poss"):
+                group = actors.resolve_group(head)
+            else:  # an adjective or a noun modifier owns only by naming someone ("Indian", not "official")
+                group = [a for a in _mention_actors(head, actors) if a.country or head.i not in actors.matches
+                         or actors.matches[head.i].kind not in _ROLE_MENTIONS]
             found.extend(a for a in group if all(a.code != s.code for s in source))
+    for head in later if not found else ():
+        found = _object_owner(head, actors, source, depth - 1)
+        if found:
+            break
     return found
+
+
+_ROLE_MENTIONS = frozenset({"title", "group", "person_role"})
 
 
 _LOCATION_PREPS = frozenset({"in", "inside", "across", "throughout", "into", "near", "outside"})
