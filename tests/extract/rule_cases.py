@@ -432,6 +432,14 @@ CASES: list[Case] = [
     Case("ethnic-group", "Ethnic Serb militants based in Kosovo blocked two border crossings on Monday.", {"XKX"},
          set(), "14", "occurred", tags=("locative", "demonym"),
          note="'ethnic Serbs' are a people (ETH), placed by where they are, not the Serbian state"),
+    Case("placed-protest", "Violent protests erupted in Bolivia on Tuesday over fuel prices.", {"BOL"}, {"BOL"},
+         "14", "occurred", tags=("locative",), note="no one named: the people of the place against its state"),
+    Case("placed-attack", "Gun attacks in the Jordanian city of Irbid left five people dead.", {"JOR"}, {"JOR"},
+         "19", "occurred", tags=("locative",), note="no one named: unidentified forces of the place"),
+    Case("unnamed-attacker", "Six Malian soldiers were killed in a grenade attack.", set(), {"MLI"}, ("18", "19"),
+         "occurred", tags=("passive",), note="an attack with no attacker named is still coded"),
+    Case("people-detained", "Georgian police detained forty people at a rally in Tbilisi.", {"GEO"}, {"GEO"}, "17",
+         "occurred", tags=("demonym",), note="'people' are civilians"),
     # ---- IGOs ---------------------------------------------------------------------------------
     Case("igo-nato-condemn", "NATO condemned Russia's missile strikes.", {"NATO"}, {"RUS"}, "11", "occurred",
          tags=("igo",), note="condemn"),
@@ -714,4 +722,6 @@ FORBIDDEN: list[Forbidden] = [
     Forbidden("no-denied-that-cap", "Russia denied that it had shelled Kyiv.", {"RUS"}, {"UKR"}, FORCE),
     Forbidden("no-plover", "Russia denied that its jets had bombed Syrian hospitals.", {"RUS"}, set(),
               plover=R({"ASSAULT", "COERCE"})),
+    Forbidden("no-fire-attack", "A fire in a Dhaka market killed forty people on Sunday.", set(), set(), FORCE,
+              note="a fire kills without an attacker: no unidentified forces"),
 ]

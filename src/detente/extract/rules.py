@@ -135,6 +135,10 @@ class RulesExtractor:
                         found.extend(self._elided(hit, actors, table))
         sentence = SentenceRef(index=index, start=sent.start_char, end=sent.end_char, text=sent.text)
         pairs = [(f, e) for f in found if (e := self._event(f, sent, sentence, article, actors)) is not None]
+        # "A roadside bomb killed two soldiers": the weapon placed on its own repeats the killing.
+        coded = {e.trigger.start for _, e in pairs}
+        pairs = [(f, e) for f, e in pairs if not (e.evidence.endswith("+placed-only") and f.trigger.head.idx in coded
+                                                  and f.trigger.head.i != f.trigger.i)]
         events = _merge_threats(pairs)
         # The sentence's main event first: substantive events before plain statements, then the
         # event highest in the parse (the main clause before what it embeds), then text order.
@@ -302,8 +306,9 @@ class RulesExtractor:
                     tok.head.lower_ in ("for", "in", "to", "into")):
                 # "Farmers gathered for a rally", "joined in the protest".
                 source = self._verb_source(tok.head.head, actors)
-            if not source and not target and not (pred.cameo[:2] in _THREAT_FOR_ROOT and _condition_of(tok)):
-                continue
+            if not source and not target and not (pred.cameo[:2] in _THREAT_FOR_ROOT and _condition_of(tok)) and (
+                    pred.cameo[:2] not in _PLACED_ROOTS or tok.dep_ not in _SUBJ):
+                continue  # (a protest or an attack that is what the sentence is about may still be placed)
             return _Found(trigger=tok, pred=pred, source=source, target=target)
         return None
 
@@ -410,8 +415,8 @@ class RulesExtractor:
             # "Iraq is prepared to impose martial law", "the government said it would expel the envoys": a
             # declared intent to act against someone is a threat (CAMEO 13), not the act.
             code, status, evidence = _ANNOUNCED_THREAT[code[:2]], "threatened", evidence + " +announced-threat"
-        if not source and not target:
-            return None
+        if not source and not target and code[:2] not in _PLACED_ROOTS:
+            return None  # (a protest or an attack with no one named may still be placed, below)
         source, target = _unique(source), _unique(target)
         if target and source:
             source_codes = {a.code for a in source}
@@ -461,6 +466,8 @@ class RulesExtractor:
                         ",".join(a.code or "" for a in target)])
         # Where: the clause's place phrase, ambiguous names settled by the countries seen so far.
         place = event_place(trig, Gazetteer.load(), countries=actors.countries())
+        if place is None and trig.pos_ == "NOUN" and trig.dep_ in _SUBJ and trig.head.pos_ == "VERB":
+            place = event_place(trig.head, Gazetteer.load(), countries=actors.countries())  # "protests erupted in X"
         if place is None and target and not source and code[:2] in ("18", "19", "20"):
             # "A roadside bomb near Kandahar killed two soldiers": the place may sit on the weapon.
             for weapon in _weapon_nouns(trig):
@@ -471,7 +478,7 @@ class RulesExtractor:
             # "Students marched in Jakarta": people named only by their role are local.
             source = [_with_country(a, place.country) for a in source]
             target = [_with_country(a, place.country) for a in target]
-            if target and not source and code[:2] in ("18", "19", "20") and place.country:
+            if target and not source and code[:2] in ("18", "19", "20") and place.country and _attack_unnamed(trig):
                 # "A roadside bomb near Samarra killed two soldiers": an attacker no one names is coded as
                 # unidentified armed forces of the place (the ICEWS convention), never left out.
                 source = [replace(a, sector="UAF", code=f"{a.country}UAF", name="unidentified attackers")
@@ -484,6 +491,28 @@ class RulesExtractor:
                 target = _place_actor(place, sent, article.text)
                 if target:
                     evidence += " +place-target"
+        if not source and code[:2] in ("18", "19", "20") and _killed_by_nature(trig):
+            return None  # "a fire killed forty people": no one did it
+        if not source and not target:
+            if place is None or not place.country or not (trig.pos_ in ("NOUN", "PROPN") or trig.dep_ == "ROOT") or (
+                    trig.lemma_.lower() in _NOT_ATTACKS):
+                return None
+            # "Violent protests erupted in Bogota", "gun attacks near Karak left seven dead": no one is named, the
+            # place says whose: the people of the place against its state, unidentified forces against it.
+            where = _place_actor(place, sent, article.text)
+            people = ("CVL", "protesters") if code[:2] == "14" else ("UAF", "unidentified attackers")
+            source = [Actor(text="", start=trig.idx, end=trig.idx, name=people[1], country=a.country, sector=people[0],
+                            code=f"{a.country}{people[0]}") for a in where]
+            target = where
+            evidence += " +placed-only"
+        elif target and not source and code[:2] in ("18", "19", "20") and _attack_unnamed(trig):
+            # "Four people were killed in grenade attacks": unidentified forces, of the place attacked when that is
+            # all the target is ("attacks in Irbid"), else of no known country.
+            states = {a.country for a in target if a.sector is None and a.country and len(a.country) == 3}
+            country = next(iter(states)) if len(states) == 1 and all(a.sector is None for a in target) else None
+            source = [Actor(text="", start=trig.idx, end=trig.idx, name="unidentified attackers", country=country,
+                            sector="UAF", code=f"{country or ''}UAF")]
+            evidence += " +unidentified-attacker"
         if source and not target and code[:2] in _DOMESTIC_ROOTS:
             # "Young Kenyans blocked roads", "the Peruvian government lifted the state of emergency": with no
             # one named and no place, a protest is aimed at its own state and a concession or a crackdown
@@ -734,6 +763,8 @@ def _unique(actors: list[Actor]) -> list[Actor]:
 
 # Event roots that happen within a state when no one else is named: protest, yield, coerce.
 _DOMESTIC_ROOTS = frozenset({"14", "08", "17"})
+# Events coded even when no one is named, if their place is known: protests and attacks.
+_PLACED_ROOTS = frozenset({"14", "18", "19", "20"})
 # Sectors that act at home: police, courts, legislatures, governments.
 _DOMESTIC_SECTORS = frozenset({"COP", "JUD", "LEG", "GOV"})
 
@@ -762,6 +793,36 @@ def _unaccent(text: str) -> str:
         base = unicodedata.normalize("NFKD", ch)
         out.append(base[0] if len(base) > 1 and all(unicodedata.combining(c) for c in base[1:]) else ch)
     return "".join(out).lower()
+
+
+def _killed_by_nature(trigger: Any) -> bool:
+    """A fire, a crash, a flood did it ("a fire killed", "were killed in a landslide")."""
+    return any(t.lemma_.lower() in _NOT_ATTACKS for t in _doers(trigger))
+
+
+def _doers(trigger: Any) -> list[Any]:
+    things = [c for c in trigger.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")]
+    things += [g for c in trigger.children if c.dep_ in ("agent", "prep") and c.lower_ in ("by", "in", "from", "after")
+               for g in c.children if g.dep_ == "pobj"]
+    return things
+
+
+def _attack_unnamed(trigger: Any) -> bool:
+    """The act was done by someone not named ("were killed in grenade attacks", "a roadside bomb killed"), not
+    by a fire, a crash or a flood."""
+    things = _doers(trigger)
+    return not any(t.lemma_.lower() in _NOT_ATTACKS for t in things) and all(
+        t.lemma_.lower() in _WEAPONS for t in things if t.dep_ == "nsubj" or t.head.lower_ == "by")
+
+
+# What kills without an attacker, and what an attacker kills with.
+_NOT_ATTACKS = frozenset({"fire", "blaze", "crash", "accident", "flood", "flooding", "earthquake", "quake", "storm",
+                          "cyclone", "hurricane", "typhoon", "landslide", "collapse", "stampede", "disease", "outbreak",
+                          "virus", "heatwave", "avalanche", "lightning", "drowning", "illness"})
+_WEAPONS = frozenset({"bomb", "bombing", "bomber", "explosive", "device", "ied", "mine", "landmine", "grenade", "rocket",
+                      "missile", "shell", "mortar", "shelling", "attack", "strike", "airstrike", "raid", "blast",
+                      "explosion", "gunfire", "bullet", "shot", "drone", "artillery", "ambush", "assault", "gunman",
+                      "sniper", "car", "vehicle", "truck", "motorcycle"})
 
 
 def _weapon_nouns(trigger: Any) -> list[Any]:
