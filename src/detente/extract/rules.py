@@ -171,6 +171,9 @@ class RulesExtractor:
                 continue
             if pred.prep and pred.prep not in preps:
                 continue
+            if pred.cameo == "084" and not pred.objects and not any(
+                    c.dep_ in ("dobj", "dative", "nsubjpass", "oprd") for c in tok.children):
+                continue  # "negotiators return to Geneva" travel: something must be handed back
             obj_tok = None
             if pred.objects:
                 obj_tok = next((o for o in objects if o.lemma_.lower() in pred.objects), None)
@@ -373,6 +376,17 @@ class RulesExtractor:
                     code = _THREAT_FOR_ROOT[code[:2]]
                     status = "threatened"
                     evidence += " +conditional-threat"
+        if code[:2] == "14" and f.consumed is not None and any(c.lower_ == "hunger" for c in f.consumed.children):
+            code = "142"  # "began a hunger strike": a hunger strike, whatever verb starts it
+        if code in ("042", "043") and f.trigger.pos_ == "VERB":
+            # "Peacekeeping troops arrived in Bosnia", "a Bangladeshi contingent arrived": soldiers arriving are
+            # deployed, not visiting.
+            subj = next((c for c in f.trigger.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            words = {t.lemma_.lower() for t in subj.subtree} if subj is not None else set()
+            if words & {"peacekeeper", "peacekeeping"}:
+                code, evidence = "074", evidence + " +troops-arrive"
+            elif subj is not None and subj.lemma_.lower() in _TROOP_WORDS | {"deployment"}:
+                code, evidence = "154", evidence + " +troops-arrive"
         if code[:2] == "01" and f.trigger.pos_ == "VERB":
             # "The minister said Libya must hand over the suspects": a statement that something
             # must be done by someone is a demand on them.
@@ -404,12 +418,18 @@ class RulesExtractor:
             target = _location_target(f.trigger, actors, source)
             if target:
                 evidence += " +location-target"
-        if status == "intended" and code[:2] in ("05", "06", "07", "08") and _future(f.trigger) and source:
+        domestic = code[:2] in _DOMESTIC_ROOTS  # (a crackdown threatened at home is still aimed at home)
+        if code[:2] == "04" and cond is not None and _future(f.trigger) and source and status in (
+                "intended", "hypothetical") and cond.i > f.trigger.i:
+            # "They said they would meet the mediator if he gave them a veto": a conditional offer to meet.
+            code, status, evidence = "036", "intended", evidence + " +conditional-offer"
+        elif status == "intended" and code[:2] in ("05", "06", "07", "08") and _future(f.trigger) and source:
             # "The UN will provide food aid": a commitment to material cooperation, not the act itself.
             intent = _INTENT_CODE.get(code) or _INTENT_CODE.get(code[:3]) or _INTENT_CODE.get(code[:2])
             if intent:
                 code, evidence = intent, evidence + " +commitment"
-        elif (status == "intended" and code[:2] in _ANNOUNCED_THREAT and cond is None and source and target
+        elif (status == "intended" and code[:2] in _ANNOUNCED_THREAT and cond is None and source
+              and (target or code[:2] in _DOMESTIC_ROOTS)
               and (_intent_governor(f.trigger) in _THREAT_INTENTS
                    or (_future(f.trigger) and _announced_by(f.trigger, source, actors)))):
             # "Iraq is prepared to impose martial law", "the government said it would expel the envoys": a
@@ -513,7 +533,7 @@ class RulesExtractor:
             source = [Actor(text="", start=trig.idx, end=trig.idx, name="unidentified attackers", country=country,
                             sector="UAF", code=f"{country or ''}UAF")]
             evidence += " +unidentified-attacker"
-        if source and not target and code[:2] in _DOMESTIC_ROOTS:
+        if source and not target and (code[:2] in _DOMESTIC_ROOTS or domestic):
             # "Young Kenyans blocked roads", "the Peruvian government lifted the state of emergency": with no
             # one named and no place, a protest is aimed at its own state and a concession or a crackdown
             # falls on its own country.
@@ -684,6 +704,8 @@ _OBJECT_CONTROL = frozenset({"call", "ask", "urge", "press", "tell", "order", "f
                              "invite", "allow", "permit", "request", "demand", "push", "pressure", "compel",
                              "instruct", "advise", "warn", "beg", "implore", "appeal", "help", "enable"})
 _COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
+_TROOP_WORDS = frozenset({"troop", "soldier", "force", "army", "unit", "battalion", "brigade", "contingent", "marine",
+                          "paratrooper", "warship", "detachment", "convoy", "patch", "batch"})
 # Nominal events sent by someone: "a demand from Washington", "an offer from Kabul", "aid from Japan".
 _SENT_FROM = frozenset({"02", "03", "05", "06", "07", "10", "11", "12", "13"})
 
