@@ -75,6 +75,8 @@ class LearnSettings(_Strict):
     add_threshold: float = Field(0.5, ge=0, le=1, description="Hybrid: add a model event from this probability.")
     rerank_threshold: float = Field(0.0, ge=0, le=1,
                                     description="Hybrid: make a rule event of the predicted class the main one.")
+    override_threshold: float = Field(0.8, ge=0, le=1,
+                                      description="Hybrid: put a model event before a rule event of another class.")
     veto_threshold: float = Field(0.9, ge=0, le=1, description="Hybrid: drop a rule event the model is sure is absent.")
     unit: str = Field("auto", pattern="^(auto|sentence|document)$",
                       description="Hybrid: classify each sentence, the whole text, or as trained (auto).")

@@ -131,6 +131,20 @@ def test_hybrid_codes_a_sentence_with_evidence_and_probability(model_dir: Path) 
     assert {e.sentence.index for e in result.events} == {0, 1}
 
 
+def test_hybrid_overrides_a_rule_event_only_from_override_threshold(model_dir: Path) -> None:
+    text = "Police arrested twelve protesters in Nairobi on Tuesday. Kenya and Uganda signed a trade agreement."
+    day = dt.date(2024, 3, 7)
+    # The model never outranks the rules' main event: each sentence still opens with a rule event.
+    strict = _hybrid(model_dir, add_threshold=0.0, override_threshold=1.0).code_text(text, published=day)
+    for index in (0, 1):
+        first = next(e for e in strict.events if e.sentence.index == index)
+        assert first.evidence.startswith(("rules:", "rules+model:")), first.evidence
+    # From 0, any disagreement puts the model's event first, the rule events behind it.
+    loose = _hybrid(model_dir, add_threshold=0.0, override_threshold=0.0).code_text(text, published=day)
+    assert len(loose.events) >= len(strict.events)
+    assert {e.trigger.start for e in strict.events} <= {e.trigger.start for e in loose.events}
+
+
 def test_hybrid_keeps_the_rules_status_of_a_conditional(model_dir: Path, pipeline: Pipeline) -> None:
     text = "If Kenya closes the border, Uganda will impose sanctions on Kenya."
     rules = pipeline.code_text(text, published=dt.date(2024, 3, 7))

@@ -2,6 +2,7 @@
 
 from ._dictionary import ActorDictionary, Entry
 from ._people import People, Tenure
-from ._resolver import ActorResolver, ArticleActors, Mention, mention_actor
+from ._resolver import ActorResolver, ArticleActors, Mention, mention_actor, sentence_bounds
 
-__all__ = ["ActorDictionary", "ActorResolver", "ArticleActors", "Entry", "Mention", "People", "Tenure", "mention_actor"]
+__all__ = ["ActorDictionary", "ActorResolver", "ArticleActors", "Entry", "Mention", "People", "Tenure", "mention_actor",
+           "sentence_bounds"]

@@ -297,14 +297,7 @@ class ArticleActors:
 
     def _sentence_country(self, head: Any) -> str | None:
         """The one state named in ``head``'s sentence (by name, adjective, demonym, capital or metonym)."""
-        doc = self.doc
-        start = head.i
-        while start > 0 and not doc[start].is_sent_start:
-            start -= 1
-        end = head.i + 1
-        while end < len(doc) and not doc[end].is_sent_start:
-            end += 1
-        key = (start, end)
+        key = start, end = sentence_bounds(head)
         if key not in self._sentence_countries:
             found = {m.country for i in range(start, end) if (m := self.matches.get(i)) is not None
                      and m.kind in _PLACE_KINDS and m.country and len(m.country) == 3}
@@ -380,6 +373,18 @@ def mention_actor(doc: Any, m: Mention, *, role_sector: str | None = None) -> Ac
         country or sector)
     return Actor(text=span.text, start=span.start_char, end=span.end_char, name=m.name, country=country,
                  sector=sector, code=code)
+
+
+def sentence_bounds(tok: Any) -> tuple[int, int]:
+    """Token bounds of tok's sentence. (spaCy's Token.sent walks every sentence of the document.)"""
+    doc = tok.doc
+    start = tok.i
+    while start > 0 and not doc[start].is_sent_start:
+        start -= 1
+    end = tok.i + 1
+    while end < len(doc) and not doc[end].is_sent_start:
+        end += 1
+    return start, end
 
 
 def _without_clauses(head: Any) -> list[Any]:

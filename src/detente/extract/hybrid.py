@@ -6,7 +6,8 @@ what the rules found, and for its head's predicted label:
 
 * the rules' main event already has that label: kept, ``evidence`` ``rules+model: ...``;
 * another rule event of the sentence has it: that event becomes the main one (re-ranked);
-* none has it and the model is confident (``add_threshold``): the model adds an event with the label's
+* none has it and the model is confident (``add_threshold`` where the rules found nothing in the sentence,
+  ``override_threshold`` where they coded an event of another class): the model adds an event with the label's
   CAMEO code, taking actors, status, date and place from the rules' main event of the sentence, or from
   the parse (the root verb's subject and object, resolved by the rules' actor resolver; status from the
   clause) when the rules found nothing: ``evidence`` ``model: ...``;
@@ -59,6 +60,9 @@ class HybridConfig(BaseModel):
     add_threshold: float = Field(0.5, ge=0, le=1, description="Add a model event when its probability is at least this.")
     rerank_threshold: float = Field(0.0, ge=0, le=1,
                                     description="Make a rule event of the predicted class the main one from this probability.")
+    override_threshold: float = Field(0.8, ge=0, le=1,
+                                      description="Put a model event before a rule event of another class from this "
+                                                  "probability (add_threshold applies where the rules found nothing).")
     veto_threshold: float = Field(0.9, ge=0, le=1,
                                   description="Drop a rule event the model is this sure is absent.")
     unit: str = Field("auto", pattern="^(auto|sentence|document)$",
@@ -196,7 +200,9 @@ class HybridExtractor:
         if agreeing and p >= cfg.rerank_threshold:
             first = agreeing[0]
             return self._mark(head, probs, [first, *(e for e in events if e is not first)], agreed=label)
-        if p >= cfg.add_threshold and head_code(head.name, label) is not None:
+        # The rules' own reading stands unless the model is sure; where they found nothing, less will do.
+        needed = cfg.override_threshold if events else cfg.add_threshold
+        if p >= max(needed, cfg.add_threshold) and head_code(head.name, label) is not None:
             base = events[0] if events else None
             added = self._model_event(head, label, p, base, sent, index, article, actors)
             if added is not None:

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import codes
-from ..actors import ActorResolver, ArticleActors, mention_actor
+from ..actors import ActorResolver, ArticleActors, mention_actor, sentence_bounds
 from ..errors import DataError
 from ..model import Actor, Article, Event, Plover, SentenceRef, Span
 from ..registry import extractors
@@ -323,7 +323,7 @@ class RulesExtractor:
         if not conjuncts:
             return []
         copies = []
-        bounds = [c.i for c in conjuncts] + [_sentence_bounds(tok)[1]]
+        bounds = [c.i for c in conjuncts] + [sentence_bounds(tok)[1]]
         hit.date_window = (tok.i, bounds[0])
         for c, end in zip(conjuncts, bounds[1:], strict=True):
             if c.i not in actors.matches and c.ent_type_ not in ("ORG", "GPE", "NORP", "PERSON"):
@@ -993,18 +993,6 @@ def _speaker(tok: Any, actors: ArticleActors) -> list[Actor]:
             break
         cur = cur.head
     return []
-
-
-def _sentence_bounds(tok: Any) -> tuple[int, int]:
-    """Token bounds of tok's sentence. (spaCy's Token.sent walks every sentence of the document.)"""
-    doc = tok.doc
-    start = tok.i
-    while start > 0 and not doc[start].is_sent_start:
-        start -= 1
-    end = tok.i + 1
-    while end < len(doc) and not doc[end].is_sent_start:
-        end += 1
-    return start, end
 
 
 def _clause_dates(trigger: Any, entity_of: dict[int, Any], bounds: tuple[int, int]) -> list[Any]:
