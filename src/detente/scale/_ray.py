@@ -138,6 +138,8 @@ class Registry:
             self.tmp = tempfile.mkdtemp(prefix="detente-ray-index-")
             self.index = Store(os.path.join(self.tmp, "index.duckdb"))
             self.index.set_memory_limit(settings.store.ingest_memory_limit)
+            # Its lookups are small; DuckDB's default thread per core would only compete with the coders.
+            self.index.con.execute("SET threads TO 1")
             for table in ("article_minhash", "article_bands"):
                 if files[table]:
                     self.index.con.register("_done", pads.dataset(files[table], format="parquet",
