@@ -457,6 +457,12 @@ CASES: list[Case] = [
     Case("threat-at-home", "The Bolivian government said it was prepared to impose a state of emergency.", {"BOL"},
          {"BOL"}, "13", "threatened", tags=("reported", "demonym"),
          note="a crackdown declared for the future is a threat, aimed at home"),
+    Case("demand-that-noun", "The WHO repeated its demand that Sudan open the border crossings.", {"WHO"}, {"SDN"},
+         "10", "occurred", tags=("igo",), note="a demand that X ...: X is its target"),
+    Case("purpose-clause", "Kenyan police fired tear gas to disperse protesters in Nairobi.", {"KEN"}, {"KEN"},
+         ("17", "18", "19"), "occurred", tags=("demonym",), note="the purpose clause shares the subject"),
+    Case("passive-owner", "A camp for Sudanese refugees was attacked by Chadian militiamen.", {"TCD"}, {"SDN"}, "19",
+         "occurred", tags=("passive", "owner"), note="what was attacked belongs to whom it is for"),
     # ---- IGOs ---------------------------------------------------------------------------------
     Case("igo-nato-condemn", "NATO condemned Russia's missile strikes.", {"NATO"}, {"RUS"}, "11", "occurred",
          tags=("igo",), note="condemn"),

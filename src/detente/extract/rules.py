@@ -208,7 +208,9 @@ class RulesExtractor:
                             break
             if not target:
                 # "offered to hand over the suspects to Britain": the embedded action names the target.
-                for comp in (c for c in tok.children if c.dep_ == "xcomp" and c.pos_ == "VERB"):
+                # ("opened fire to disperse the demonstrators": a purpose clause names whom the act is aimed at.)
+                for comp in (c for c in tok.children if c.pos_ == "VERB" and (c.dep_ == "xcomp" or (
+                        c.dep_ == "advcl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)))):
                     target = self._slots(comp, ("dobj", "to", "with", "against", "on", "from", "into", "for"),
                                          actors)
                     if target:
@@ -253,8 +255,9 @@ class RulesExtractor:
                 patient = next((c for c in head.children if c.dep_ == "nsubjpass"), None)
                 if patient is not None:
                     return actors.resolve_group(patient)
-            if (cur.dep_ in ("xcomp", "conj", "acomp") or (cur.dep_ == "advcl" and cur.tag_ in ("VBG", "VBN"))) and (
-                    cur.head.i != cur.i):
+            if (cur.dep_ in ("xcomp", "conj", "acomp") or (cur.dep_ == "advcl" and (cur.tag_ in ("VBG", "VBN") or any(
+                    g.dep_ == "aux" and g.lower_ == "to" for g in cur.children)))) and cur.head.i != cur.i:
+                # (also purpose clauses: "police opened fire to disperse the crowd")
                 cur = cur.head
                 continue
             if _passive_participle(cur):
@@ -301,6 +304,14 @@ class RulesExtractor:
                                            else ("poss", "compound", "amod", "by"))
             participants = self._modifier_actors(tok, source_slots, actors)
             target = self._slots(tok, pred.target, actors, multi=True) if pred.target else []
+            if not target and pred.cameo[:2] in ("10", "11", "12", "13"):
+                # "its demand that Israel ease restrictions", "warnings that Iran would ...": the clause's subject.
+                for clause in (c for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl") and any(
+                        g.dep_ == "mark" and g.lower_ == "that" for g in c.children)):
+                    subj = next((g for g in clause.children if g.dep_ in _SUBJ), None)
+                    target = actors.resolve_group(subj) if subj is not None else []
+                    if target:
+                        break
             source = participants
             if not source and tok.dep_ in ("dobj", "attr") and tok.head.pos_ == "VERB":
                 # "Russia launched an invasion of Ukraine": the governing verb's subject acts.
@@ -891,7 +902,8 @@ def _owned_objects(trigger: Any, consumed: Any) -> list[Any]:
     if consumed is not None and consumed.dep_ in ("dobj", "nsubjpass"):
         out.append(consumed)
     for act in acts:
-        out.extend(c for c in act.children if c.dep_ == "dobj" and c not in out)
+        # "a camp for Congolese refugees was attacked": the passive's subject is what was acted on.
+        out.extend(c for c in act.children if c.dep_ in ("dobj", "nsubjpass") and c not in out)
     for act in acts:
         out.extend(g for c in act.children if c.dep_ == "prep" and c.lower_ in _ABOUT_PREPS
                    for g in c.children if g.dep_ == "pobj" and g not in out)
