@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .clean import article_id, clean_document, clean_text
 from .config import Settings, load_config
@@ -30,14 +30,17 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Pipeline", "RunSummary", "code_text", "code_texts"]
+__all__ = ["Counts", "Pipeline", "RunSummary", "code_text", "code_texts"]
 
 Progress = Callable[["RunSummary"], None]
 
 
 @dataclass(slots=True)
-class RunSummary:
-    """Counts and timings of one run."""
+class Counts:
+    """What a run, or one batch of it, read and wrote."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = ("read", "new", "already_stored", "failed", "events", "quotes",
+                                         "skipped_language", "duplicates")
 
     read: int = 0
     new: int = 0
@@ -45,17 +48,24 @@ class RunSummary:
     failed: int = 0
     events: int = 0
     quotes: int = 0
-    seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
-    run_id: str | None = None
     skipped_language: int = 0  # not English: counted, neither coded nor stored as a Failure
     duplicates: int = 0  # near-copies linked to an article already coded (not coded again)
 
+    def counts(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+
+@dataclass(slots=True)
+class RunSummary(Counts):
+    """Counts and timings of one run."""
+
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    run_id: str | None = None
+
     def as_dict(self) -> dict[str, Any]:
-        return {"read": self.read, "new": self.new, "already_stored": self.already_stored,
-                "failed": self.failed, "events": self.events, "quotes": self.quotes,
-                "skipped_language": self.skipped_language, "duplicates": self.duplicates,
-                "seconds": round(self.seconds, 3), "timings": {k: round(v, 3) for k, v in self.timings.items()}}
+        return {**self.counts(), "seconds": round(self.seconds, 3),
+                "timings": {k: round(v, 3) for k, v in self.timings.items()}}
 
 
 class _Coder:

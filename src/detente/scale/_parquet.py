@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import Errors, StoreError
 from ..model import Failure, Result, SourceLink
+from ..pipeline import Counts
 from ..store import _SOURCE_KEY, TABLES, Store, result_rows
 
 if TYPE_CHECKING:
@@ -67,23 +68,13 @@ def month_of(published: dt.datetime | dt.date | None) -> str:
 
 
 @dataclass(slots=True)
-class BatchCounts:
+class BatchCounts(Counts):
     """What one batch read and wrote (summed into the run's summary, kept in its commit marker)."""
 
-    read: int = 0
-    new: int = 0
-    already_stored: int = 0
-    failed: int = 0
-    events: int = 0
-    quotes: int = 0
-    skipped_language: int = 0
-    duplicates: int = 0
     rows: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"read": self.read, "new": self.new, "already_stored": self.already_stored, "failed": self.failed,
-                "events": self.events, "quotes": self.quotes, "skipped_language": self.skipped_language,
-                "duplicates": self.duplicates, "rows": dict(self.rows)}
+        return {**self.counts(), "rows": dict(self.rows)}
 
 
 def _store_tables() -> dict[str, list[tuple[str, str, str | None]]]:

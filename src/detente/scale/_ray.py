@@ -43,7 +43,7 @@ from ..ingest import IngestOptions, RawDocument, iter_documents
 from ..ingest import _expand as expand_paths  # the local path's own expansion of dirs and globs
 from ..ingest._dedup import NearDuplicates
 from ..model import Article, Failure
-from ..pipeline import Pipeline, RunSummary
+from ..pipeline import Counts, Pipeline, RunSummary
 from ..store import Store
 from ._parquet import RUNS, BatchCounts, BatchWriter, Location, committed, prepare, read_column
 
@@ -59,7 +59,7 @@ _RAW_COLUMNS: tuple[tuple[str, str], ...] = (
     ("source_path", "string"), ("source_id", "string"), ("stage", "string"), ("message", "string"),
     ("code", "string"), ("article_id", "string"),
 )
-_COUNTS = ("read", "new", "already_stored", "failed", "events", "quotes", "skipped_language", "duplicates")
+_COUNTS = Counts.FIELDS
 _STATS = (*_COUNTS, "clean_s", "code_s", "write_s")
 
 
