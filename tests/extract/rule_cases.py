@@ -463,6 +463,9 @@ CASES: list[Case] = [
          ("17", "18", "19"), "occurred", tags=("demonym",), note="the purpose clause shares the subject"),
     Case("passive-owner", "A camp for Sudanese refugees was attacked by Chadian militiamen.", {"TCD"}, {"SDN"}, "19",
          "occurred", tags=("passive", "owner"), note="what was attacked belongs to whom it is for"),
+    Case("coref-they-subject", "Somali gunmen seized twelve Kenyan civilians before they attacked an Ethiopian army "
+         "post.", {"SOM"}, {"ETH"}, "19", "occurred", tags=("coref",),
+         note="'they' is the earlier subject (the militants), not the latest group named (the hostages)"),
     # ---- IGOs ---------------------------------------------------------------------------------
     Case("igo-nato-condemn", "NATO condemned Russia's missile strikes.", {"NATO"}, {"RUS"}, "11", "occurred",
          tags=("igo",), note="condemn"),

@@ -60,6 +60,7 @@ class _Seen:
     surname: str | None
     sector: str | None
     role: bool = False
+    subject: int = -1  # the sentence start, when the mention was a clause's subject
 
 
 @dataclass(slots=True)
@@ -324,7 +325,9 @@ class ArticleActors:
         if person and actor.name:
             surname = actor.name.split()[-1]
         role = head.i in self.matches and self.matches[head.i].kind in _ROLE_KINDS
-        self.seen.append(_Seen(actor=actor, person=person, surname=surname, sector=actor.sector, role=role))
+        subject = sentence_bounds(head)[0] if head.dep_ in ("nsubj", "nsubjpass") else -1
+        self.seen.append(_Seen(actor=actor, person=person, surname=surname, sector=actor.sector, role=role,
+                               subject=subject))
         return actor
 
     def _link_person(self, head: Any) -> Actor | None:
@@ -336,7 +339,16 @@ class ArticleActors:
         return None
 
     def _link_collective(self, head: Any) -> Actor | None:
-        """"it", "its", "they": the most recent state, organisation or group named before."""
+        """"it", "its", "they": the most recent state, organisation or group named before; a plural pronoun
+        prefers one that was a subject earlier in its sentence ("the bombers killed 23 people when they blew
+        themselves up")."""
+        if head.lower_ in ("they", "them", "their", "themselves"):
+            start = sentence_bounds(head)[0]
+            for seen in reversed(self.seen):
+                if seen.subject == start and not seen.person and seen.actor.start < head.idx:
+                    a = seen.actor
+                    return Actor(text=head.text, start=head.idx, end=head.idx + len(head.text), name=a.name,
+                                 country=a.country, sector=a.sector, code=a.code)
         for seen in reversed(self.seen):
             if not seen.person and seen.actor.start < head.idx:
                 a = seen.actor
