@@ -74,6 +74,18 @@ BACKGROUND = [
 ]
 
 
+# Run `detente ARGS...` in a fresh interpreter (python -c RUNNER ARGS...) and print its peak RSS in KiB
+# on stderr's last line: the memory benchmarks' measure.
+RUNNER = """
+import resource, sys
+from detente.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
+
 def article(rng: random.Random, index: int, words_range: tuple[int, int] = (400, 800), *,
             event_share: float = 0.25) -> dict[str, str]:
     """One article of 400-800 words (or ``words_range``); ``event_share`` of its sentences hold events."""

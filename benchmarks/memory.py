@@ -18,17 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _corpus import write_jsonl
-
-RUNNER = """
-import resource, sys
-from detente.cli import main
-try:
-    main(sys.argv[1:])
-except SystemExit:
-    pass
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
-"""
+from _corpus import RUNNER, write_jsonl
 
 
 def main() -> None:

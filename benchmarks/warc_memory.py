@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _corpus import ACTORS, article
+from _corpus import ACTORS, RUNNER, article
 
 OUTLETS = [f"{name}.example" for name in ("wire", "daily", "herald", "courier", "tribune", "post", "globe",
                                           "observer", "chronicle", "gazette", "times", "record")]
@@ -48,15 +48,6 @@ FOREIGN = {
            "Die Zentralbank hat eine Zinserhöhung angekündigt, um die Inflation zu bekämpfen.",
            "Die Verhandlungen sollen in der nächsten Woche in der Hauptstadt fortgesetzt werden."],
 }
-RUNNER = """
-import resource, sys
-from detente.cli import main
-try:
-    main(sys.argv[1:])
-except SystemExit:
-    pass
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
-"""
 
 
 def _record(rec_type: str, uri: str, block: bytes, ctype: str, number: int, date: str, level: int = 1) -> bytes:
