@@ -2,7 +2,7 @@
 
 from ._dictionary import ActorDictionary, Entry
 from ._people import People, Tenure
-from ._resolver import ActorResolver, ArticleActors, Mention, mention_actor, sentence_bounds
+from ._resolver import ROLE_KINDS, ActorResolver, ArticleActors, Mention, mention_actor, sentence_bounds
 
-__all__ = ["ActorDictionary", "ActorResolver", "ArticleActors", "Entry", "Mention", "People", "Tenure", "mention_actor",
+__all__ = ["ROLE_KINDS", "ActorDictionary", "ActorResolver", "ArticleActors", "Entry", "Mention", "People", "Tenure", "mention_actor",
            "sentence_bounds"]

@@ -36,7 +36,7 @@ _PLACE_NOUNS = frozenset({"border", "frontier", "territory", "soil", "coast", "r
                           "province", "area", "outskirts", "boundary", "doorstep"})
 _ORG_KINDS = frozenset({"igo", "armed_group"})
 _PLACE_KINDS = frozenset({"country", "adjective", "demonym", "capital", "metonym", "region"})
-_ROLE_KINDS = frozenset({"title", "group", "person_role"})
+ROLE_KINDS = frozenset({"title", "group", "person_role"})
 _LOCATIVE_PREPS = frozenset({"in", "from", "inside", "across", "throughout"})
 
 
@@ -138,7 +138,7 @@ class ArticleActors:
     def split_modifiers(self, head: Any) -> list[Actor]:
         """One actor per country or organisation named in a head's modifiers, when there are several
         and the head itself names no one ("French and German leaders")."""
-        if head.i in self.matches and self.matches[head.i].kind not in _ROLE_KINDS:
+        if head.i in self.matches and self.matches[head.i].kind not in ROLE_KINDS:
             return []
         mods = [t for c in head.children if c.dep_ in ("amod", "compound", "nmod", "poss") for t in c.subtree]
         named: list[Mention] = []
@@ -192,11 +192,11 @@ class ArticleActors:
         org = next((m for m in mentions if m.kind in _ORG_KINDS), None)
         place = next((m for m in mentions if m.kind in _PLACE_KINDS), None)
         head_mention = self.matches.get(head.i)
-        roles = [m for m in mentions if m.kind in _ROLE_KINDS]
+        roles = [m for m in mentions if m.kind in ROLE_KINDS]
         if head_mention is None and head.pos_ == "NOUN":
             # "military cooperation", "police reform": a role word modifying a thing is not an actor.
             roles = []
-        role = head_mention if head_mention is not None and head_mention.kind in _ROLE_KINDS else (
+        role = head_mention if head_mention is not None and head_mention.kind in ROLE_KINDS else (
             roles[0] if roles else None)
         name: str | None = None
         country: str | None = None
@@ -324,37 +324,27 @@ class ArticleActors:
         surname = head.text if person and head.ent_type_ == "PERSON" else None
         if person and actor.name:
             surname = actor.name.split()[-1]
-        role = head.i in self.matches and self.matches[head.i].kind in _ROLE_KINDS
+        role = head.i in self.matches and self.matches[head.i].kind in ROLE_KINDS
         subject = sentence_bounds(head)[0] if head.dep_ in ("nsubj", "nsubjpass") else -1
         self.seen.append(_Seen(actor=actor, person=person, surname=surname, sector=actor.sector, role=role,
                                subject=subject))
         return actor
 
     def _link_person(self, head: Any) -> Actor | None:
-        for seen in reversed(self.seen):
-            if seen.person and seen.actor.start < head.idx:
-                a = seen.actor
-                return Actor(text=head.text, start=head.idx, end=head.idx + len(head.text), name=a.name,
-                             country=a.country, sector=a.sector, code=a.code)
-        return None
+        seen = next((s for s in reversed(self.seen) if s.person and s.actor.start < head.idx), None)
+        return self._with_span(seen.actor, self.doc[head.i:head.i + 1]) if seen is not None else None
 
     def _link_collective(self, head: Any) -> Actor | None:
         """"it", "its", "they": the most recent state, organisation or group named before; a plural pronoun
         prefers one that was a subject earlier in its sentence ("the bombers killed 23 people when they blew
         themselves up")."""
+        earlier = [s for s in reversed(self.seen) if not s.person and s.actor.start < head.idx]
+        chosen = None
         if head.lower_ in ("they", "them", "their", "themselves"):
             start = sentence_bounds(head)[0]
-            for seen in reversed(self.seen):
-                if seen.subject == start and not seen.person and seen.actor.start < head.idx:
-                    a = seen.actor
-                    return Actor(text=head.text, start=head.idx, end=head.idx + len(head.text), name=a.name,
-                                 country=a.country, sector=a.sector, code=a.code)
-        for seen in reversed(self.seen):
-            if not seen.person and seen.actor.start < head.idx:
-                a = seen.actor
-                return Actor(text=head.text, start=head.idx, end=head.idx + len(head.text), name=a.name,
-                             country=a.country, sector=a.sector, code=a.code)
-        return None
+            chosen = next((s for s in earlier if s.subject == start), None)
+        chosen = chosen or (earlier[0] if earlier else None)
+        return self._with_span(chosen.actor, self.doc[head.i:head.i + 1]) if chosen is not None else None
 
     def _link_surname(self, head: Any) -> Actor | None:
         for seen in reversed(self.seen):
@@ -440,7 +430,7 @@ class ActorResolver:
                 table[key] = make(surface)
 
         for surface, entry in self.dictionary.terms():
-            if entry.kind in _ROLE_KINDS:
+            if entry.kind in ROLE_KINDS:
                 add(surface, Mention(0, 0, entry.kind, None, entry.sector, entry.name))
             else:
                 add(surface, Mention(0, 0, entry.kind, entry.country, entry.sector, entry.name))

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import codes
-from ..actors import ActorResolver, ArticleActors, mention_actor, sentence_bounds
+from ..actors import ROLE_KINDS, ActorResolver, ArticleActors, mention_actor, sentence_bounds
 from ..errors import DataError
 from ..model import Actor, Article, Event, Plover, SentenceRef, Span
 from ..registry import extractors
@@ -124,7 +124,7 @@ class RulesExtractor:
                             consumed.add(hit.consumed.i)
         for tok in sent:
             mention = actors.matches.get(tok.i)
-            if mention is not None and mention.kind not in ("title", "group", "person_role"):
+            if mention is not None and mention.kind not in ROLE_KINDS:
                 continue  # "Cooperation" in "Asia-Pacific Economic Cooperation" names an actor
             if tok.pos_ in ("NOUN", "PROPN") and tok.i not in consumed:
                 preds = table.nouns.get(tok.lemma_.lower())
@@ -495,6 +495,8 @@ class RulesExtractor:
         trigger = Span(start=trig.idx, end=trig.idx + len(trig.text), text=trig.text)
         key = "|".join([article.id, str(trigger.start), code, ",".join(a.code or "" for a in source),
                         ",".join(a.code or "" for a in target)])
+        if not source and code[:2] in ("18", "19", "20") and _killed_by_nature(trig):
+            return None  # "a fire killed forty people": no one did it
         # Where: the clause's place phrase, ambiguous names settled by the countries seen so far.
         place = event_place(trig, Gazetteer.load(), countries=actors.countries())
         if place is None and trig.pos_ == "NOUN" and trig.dep_ in _SUBJ and trig.head.pos_ == "VERB":
@@ -509,7 +511,7 @@ class RulesExtractor:
             # "Students marched in Jakarta": people named only by their role are local.
             source = [_with_country(a, place.country) for a in source]
             target = [_with_country(a, place.country) for a in target]
-            if target and not source and code[:2] in ("18", "19", "20") and place.country and _attack_unnamed(trig):
+            if target and not source and code[:2] in ("18", "19", "20") and _attack_unnamed(trig):
                 # "A roadside bomb near Samarra killed two soldiers": an attacker no one names is coded as
                 # unidentified armed forces of the place (the ICEWS convention), never left out.
                 source = [replace(a, sector="UAF", code=f"{a.country}UAF", name="unidentified attackers")
@@ -522,8 +524,6 @@ class RulesExtractor:
                 target = _place_actor(place, sent, article.text)
                 if target:
                     evidence += " +place-target"
-        if not source and code[:2] in ("18", "19", "20") and _killed_by_nature(trig):
-            return None  # "a fire killed forty people": no one did it
         if not source and not target:
             if place is None or not place.country or not (trig.pos_ in ("NOUN", "PROPN") or trig.dep_ == "ROOT") or (
                     trig.lemma_.lower() in _NOT_ATTACKS):
@@ -703,7 +703,7 @@ def _mention_actors(head: Any, actors: ArticleActors) -> list[Actor]:
     """Every actor named inside a modifier ("Biden-Putin", "U.S.-Russia", "Russia-NATO")."""
     tokens = sorted(head.subtree, key=lambda t: t.i)
     mentions = actors.mentions_in(tokens)
-    named = [m for m in mentions if m.kind not in ("title", "group", "person_role")]
+    named = [m for m in mentions if m.kind not in ROLE_KINDS]
     if len(named) <= 1:
         actor = actors.resolve(head)
         return [actor] if actor is not None else []
@@ -834,6 +834,7 @@ def _killed_by_nature(trigger: Any) -> bool:
 
 
 def _doers(trigger: Any) -> list[Any]:
+    """What did it, when no one is named: the subject, the passive agent, what it happened in or after."""
     things = [c for c in trigger.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")]
     things += [g for c in trigger.children if c.dep_ in ("agent", "prep") and c.lower_ in ("by", "in", "from", "after")
                for g in c.children if g.dep_ == "pobj"]
@@ -841,11 +842,9 @@ def _doers(trigger: Any) -> list[Any]:
 
 
 def _attack_unnamed(trigger: Any) -> bool:
-    """The act was done by someone not named ("were killed in grenade attacks", "a roadside bomb killed"), not
-    by a fire, a crash or a flood."""
-    things = _doers(trigger)
-    return not any(t.lemma_.lower() in _NOT_ATTACKS for t in things) and all(
-        t.lemma_.lower() in _WEAPONS for t in things if t.dep_ == "nsubj" or t.head.lower_ == "by")
+    """The act was done by someone not named: whatever the clause says did it is a weapon or an attack ("were
+    killed in grenade attacks", "a roadside bomb killed"). (A fire, a crash or a flood was ruled out before.)"""
+    return all(t.lemma_.lower() in _WEAPONS for t in _doers(trigger) if t.dep_ == "nsubj" or t.head.lower_ == "by")
 
 
 # What kills without an attacker, and what an attacker kills with.
@@ -861,9 +860,7 @@ _WEAPONS = frozenset({"bomb", "bombing", "bomber", "explosive", "device", "ied",
 def _weapon_nouns(trigger: Any) -> list[Any]:
     """What did it when no one is named: the subject ("a bomb near X killed") or the passive agent
     ("were killed by a mine outside X")."""
-    out = [c for c in trigger.children if c.dep_ == "nsubj" and c.pos_ == "NOUN"]
-    out += [g for c in trigger.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-    return out
+    return [t for t in _doers(trigger) if (t.dep_ == "nsubj" and t.pos_ == "NOUN") or t.head.dep_ == "agent"]
 
 
 def _home_target(source: list[Actor], actors: ArticleActors) -> list[Actor]:
@@ -935,16 +932,13 @@ def _object_owner(obj: Any, actors: ArticleActors, source: list[Actor], depth: i
                 group = actors.resolve_group(head)
             else:  # an adjective or a noun modifier owns only by naming someone ("Indian", not "official")
                 group = [a for a in _mention_actors(head, actors) if a.country or head.i not in actors.matches
-                         or actors.matches[head.i].kind not in _ROLE_MENTIONS]
+                         or actors.matches[head.i].kind not in ROLE_KINDS]
             found.extend(a for a in group if all(a.code != s.code for s in source))
     for head in later if not found else ():
         found = _object_owner(head, actors, source, depth - 1)
         if found:
             break
     return found
-
-
-_ROLE_MENTIONS = frozenset({"title", "group", "person_role"})
 
 
 _LOCATION_PREPS = frozenset({"in", "inside", "across", "throughout", "into", "near", "outside"})
