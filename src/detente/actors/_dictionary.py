@@ -7,6 +7,9 @@ Three data files in ``actors/data/`` are read once and validated:
 * ``igos.json``: intergovernmental and non-governmental organisations (NATO, UN, ICRC, ...);
 * ``roles.tsv``: titles, group nouns and person nouns mapped to CAMEO sector codes.
 
+A fourth, ``groups.tsv`` (armed groups, movements and parties: "Hamas" -> PSE REB), is read and
+validated by :func:`load_groups` against the countries and sectors above.
+
 Every surface form becomes an :class:`Entry`. :meth:`ActorDictionary.lookup` finds the entries of
 one phrase; :meth:`ActorDictionary.terms` lists every surface form for a spaCy ``PhraseMatcher``.
 Ambiguous forms ("Georgia", "Congo", "Chad") are kept: lookups return every entry.
@@ -42,6 +45,8 @@ _ROLE_KINDS: Final = {"title": "title", "group": "group", "person": "person_role
 _COUNTRY_KEYS: Final = ("iso3", "name", "aliases", "adjectives", "demonyms", "capitals", "metonyms", "cameo")
 _IGO_KEYS: Final = ("code", "name", "aliases", "sector", "cameo")
 _ROLES_HEADER: Final = ("term", "sector", "kind")
+_GROUPS_HEADER: Final = ("term", "country", "sector", "name")
+_GROUPS_LABEL: Final = "detente/actors/data/groups.tsv"
 _ISO3: Final = re.compile(r"[A-Z]{3}")
 _ORG_CODE: Final = re.compile(r"[A-Z][A-Z0-9]{1,9}")
 _CAMEO_ORG: Final = re.compile(r"(?:[A-Z]{3})+")
@@ -276,6 +281,49 @@ def _load_packaged() -> ActorDictionary:
     )
 
 
+#: One row of ``groups.tsv``: (term, ISO3 country, CAMEO sector, canonical name).
+GroupRow = tuple[str, str, str, str]
+
+
+def load_groups(path: Path | None = None, *, countries: Iterable[str] | None = None) -> tuple[GroupRow, ...]:
+    """Read and validate an armed-groups and movements file (``term``, ``country``, ``sector``, ``name``).
+
+    Every surface form of one group shares its ``name``, country and sector; no term is listed twice,
+    ignoring case.
+
+    Args:
+        path: A ``groups.tsv`` file; None reads the packaged one (once per process).
+        countries: The ISO3 codes a row may name; None takes those of the packaged ``countries.json``.
+
+    Returns:
+        ``(term, country, sector, name)`` rows in file order.
+
+    Raises:
+        DataError: The file is malformed (E501, naming the file and line): a wrong header, a row
+            without four cells, an empty term or name, an unknown country or sector, a term listed
+            twice, or one name coded two ways.
+    """
+    if path is None and countries is None:
+        return _load_packaged_groups()
+    codes = frozenset(countries) if countries is not None else _packaged_iso3()
+    if path is None:
+        return _parse_groups(_GROUPS_LABEL, _packaged_text("groups.tsv"), codes)
+    return _parse_groups(str(path), path.read_text(encoding="utf-8"), codes)
+
+
+def _packaged_text(name: str) -> str:
+    return (resources.files("detente") / "actors" / "data" / name).read_text(encoding="utf-8")
+
+
+def _packaged_iso3() -> frozenset[str]:
+    return frozenset(e.country for e in _load_packaged()._entries if e.kind == "country" and e.country)
+
+
+@functools.cache
+def _load_packaged_groups() -> tuple[GroupRow, ...]:
+    return _parse_groups(_GROUPS_LABEL, _packaged_text("groups.tsv"), _packaged_iso3())
+
+
 def _clean(phrase: str) -> str:
     text = " ".join(phrase.translate(_APOSTROPHES).split())
     text = _LEADING_THE.sub("", text, count=1)
@@ -462,3 +510,43 @@ def _parse_roles(path: str, text: str) -> list[Entry]:
     if not entries:
         raise _error(path, 1, "no roles listed")
     return entries
+
+
+def _parse_groups(path: str, text: str, countries: frozenset[str]) -> tuple[GroupRow, ...]:
+    lines = text.splitlines()
+    header = tuple(lines[0].split("\t")) if lines else ()
+    if header != _GROUPS_HEADER:
+        missing = [c for c in _GROUPS_HEADER if c not in header]
+        detail = f", missing column(s) {missing}" if missing else ""
+        expected = chr(9).join(_GROUPS_HEADER)
+        raise _error(path, 1, f"header must be {expected!r} (tab-separated), got {chr(9).join(header)!r}{detail}")
+    rows: list[GroupRow] = []
+    first_line: dict[str, int] = {}
+    coded: dict[str, tuple[str, str, int]] = {}
+    for number, row in enumerate(lines[1:], start=2):
+        if not row.strip():
+            continue
+        cells = row.split("\t")
+        if len(cells) != len(_GROUPS_HEADER):
+            raise _error(path, number, f"expected {len(_GROUPS_HEADER)} tab-separated cells, got {len(cells)}: {row!r}")
+        term = _string(path, number, "group", "term", cells[0])
+        label = f"group {term!r}"
+        country = _string(path, number, label, "country", cells[1])
+        if country not in countries:
+            raise _error(path, number, f"{label}: unknown country code {country!r} (not an iso3 in countries.json)")
+        sector = _sector(path, number, label, cells[2], SECTORS)
+        name = _string(path, number, label, "name", cells[3])
+        # Case-insensitive, as the matcher is for long terms; accented spellings ("Séléka") are their own terms.
+        key = " ".join(term.translate(_APOSTROPHES).split()).casefold()
+        if key in first_line:
+            raise _error(path, number, f"duplicate group term {term!r} (first at line {first_line[key]})")
+        first_line[key] = number
+        if name in coded and coded[name][:2] != (country, sector):
+            was_country, was_sector, was_line = coded[name]
+            raise _error(path, number, f"{label}: {name!r} is coded {country} {sector} here but {was_country} "
+                                       f"{was_sector} at line {was_line}")
+        coded.setdefault(name, (country, sector, number))
+        rows.append((term, country, sector, name))
+    if not rows:
+        raise _error(path, 1, "no groups listed")
+    return tuple(rows)

@@ -16,7 +16,7 @@ from importlib import resources
 from typing import Any
 
 from ..model import Actor
-from ._dictionary import ActorDictionary
+from ._dictionary import ActorDictionary, load_groups
 from ._people import People
 
 # Dependency labels that do not belong to a noun phrase's own words.
@@ -491,7 +491,22 @@ class ActorResolver:
         # Prefer states over roles and roles over regions when one surface form is several things.
         order = {"country": 0, "igo": 1, "capital": 2, "metonym": 3, "adjective": 4, "demonym": 5,
                  "title": 6, "person_role": 7, "group": 8, "region": 9}
-        return sorted(rest, key=lambda m: order.get(m.kind, 10))[0]
+        best = sorted(rest, key=lambda m: order.get(m.kind, 10))
+        shared = _SHARED_NAMES.get(key.lower())
+        if shared is not None and len({m.country for m in best if m.kind == best[0].kind}) > 1:
+            since, before, after = shared
+            meant = before if day is not None and day < since else after
+            return next((m for m in best if m.country == meant), best[0])
+        return best[0]
+
+
+#: Names two states share, and which one a bare mention means: since 17 May 1997, when Zaire took back the
+#: name, "Congo" in the news is mostly the Democratic Republic (the Republic is "Congo-Brazzaville" or "the
+#: Republic of Congo"); before, it was the Republic (the other was "Zaire"). Undated text: the current sense.
+_SHARED_NAMES: dict[str, tuple[dt.date, str, str]] = {
+    "congo": (dt.date(1997, 5, 17), "COG", "COD"),
+    "congolese": (dt.date(1997, 5, 17), "COG", "COD"),
+}
 
 
 def _inside_longer_name(doc: Any, start: int, end: int, entity_of: dict[int, Any]) -> bool:
@@ -515,10 +530,11 @@ def _case_sensitive(surface: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _groups() -> tuple[tuple[str, str, str, str], ...]:
-    """Armed groups and movements: coded as their country and sector (Hamas: PSE REB)."""
-    text = resources.files("detente").joinpath("actors/data/groups.tsv").read_text(encoding="utf-8")
-    rows = csv.DictReader(io.StringIO(text), delimiter="\t")
-    return tuple((r["term"], r["country"], r["sector"], r["name"]) for r in rows)
+    """Armed groups and movements: coded as their country and sector (Hamas: PSE REB). A term with an
+    apostrophe is also listed with a curly one ("Kurdistan Workers’ Party"), as the dictionary's terms are."""
+    rows = load_groups()
+    curly = [(t.replace("'", "\u2019"), c, s, n) for t, c, s, n in rows if "'" in t]
+    return (*rows, *curly)
 
 
 @functools.lru_cache(maxsize=1)

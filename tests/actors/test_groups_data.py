@@ -1,0 +1,184 @@
+"""The armed-groups, movements and parties dictionary (actors/data/groups.tsv): its content, its
+validation, and groups resolved from sentences."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from detente.actors import ActorResolver, ArticleActors
+from detente.actors._dictionary import SECTORS, load_groups
+from detente.errors import DataError
+from detente.model import Actor
+
+DATA = Path(__file__).resolve().parents[2] / "src" / "detente" / "actors" / "data"
+HEADER = "term\tcountry\tsector\tname\n"
+
+
+# -- the packaged file -------------------------------------------------------------------------
+
+
+def test_packaged_groups_load() -> None:
+    rows = load_groups()
+    assert len(rows) >= 300
+    assert load_groups() is rows  # read once per process
+    assert ("Hamas", "PSE", "REB", "Hamas") in rows
+    assert ("UNITA", "AGO", "REB", "UNITA") in rows
+
+
+def test_packaged_groups_codes_are_known() -> None:
+    iso3 = {c["iso3"] for c in json.loads((DATA / "countries.json").read_text(encoding="utf-8"))}
+    rows = load_groups()
+    assert {country for _, country, _, _ in rows} <= iso3
+    assert {sector for _, _, sector, _ in rows} <= SECTORS
+
+
+def test_every_alias_of_a_group_shares_its_country_and_sector() -> None:
+    codes: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for _, country, sector, name in load_groups():
+        codes[name].add((country, sector))
+    assert {name: c for name, c in codes.items() if len(c) > 1} == {}
+    assert len(codes) >= 300  # distinct groups, not only spellings
+
+
+def test_no_term_is_listed_twice_ignoring_case() -> None:
+    terms = [term.casefold() for term, _, _, _ in load_groups()]
+    assert len(terms) == len(set(terms))
+
+
+def test_packaged_file_is_plain_tsv() -> None:
+    lines = (DATA / "groups.tsv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == HEADER.rstrip("\n")
+    assert all(line.count("\t") == 3 and not line.startswith("#") for line in lines)
+
+
+def test_parties_cover_many_countries() -> None:
+    assert len({country for _, country, sector, _ in load_groups() if sector == "PTY"}) >= 40
+
+
+# -- validation --------------------------------------------------------------------------------
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "groups.tsv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _error(path: Path, line: int) -> DataError:
+    with pytest.raises(DataError) as info:
+        load_groups(path)
+    err = info.value
+    assert err.code == "E501"
+    assert f"{path}:{line}:" in str(err)
+    assert err.context["path"] == str(path) and err.context["line"] == line
+    return err
+
+
+def test_a_valid_file_loads(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEADER + "Hamas\tPSE\tREB\tHamas\nUNITA\tAGO\tREB\tUNITA\n\n")
+    assert load_groups(path) == (("Hamas", "PSE", "REB", "Hamas"), ("UNITA", "AGO", "REB", "UNITA"))
+
+
+def test_wrong_header(tmp_path: Path) -> None:
+    path = _write(tmp_path, "term\tcountry\tname\tsector\nHamas\tPSE\tREB\tHamas\n")
+    assert "header must be" in str(_error(path, 1))
+
+
+def test_missing_column_in_header(tmp_path: Path) -> None:
+    path = _write(tmp_path, "term\tcountry\tsector\nHamas\tPSE\tREB\n")
+    assert "missing column(s) ['name']" in str(_error(path, 1))
+
+
+def test_missing_cell_in_a_row(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEADER + "Hamas\tPSE\tREB\tHamas\nUNITA\tAGO\tREB\n")
+    assert "expected 4 tab-separated cells, got 3" in str(_error(path, 3))
+
+
+def test_unknown_country(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEADER + "Hamas\tPSE\tREB\tHamas\nRUF\tXXX\tREB\tRevolutionary United Front\n")
+    assert "unknown country code 'XXX'" in str(_error(path, 3))
+
+
+def test_unknown_sector(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEADER + "Hamas\tPSE\tREBEL\tHamas\n")
+    assert "unknown sector code 'REBEL'" in str(_error(path, 2))
+
+
+def test_empty_term(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEADER + "Hamas\tPSE\tREB\tHamas\n\tPSE\tREB\tHamas\n")
+    assert "'term' must be a non-empty string" in str(_error(path, 3))
+
+
+def test_empty_name(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEADER + "Hamas\tPSE\tREB\t \n")
+    assert "'name' must be a non-empty string" in str(_error(path, 2))
+
+
+def test_duplicate_term_ignoring_case(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEADER + "al-Qaeda\tAFG\tREB\tal-Qaeda\nHamas\tPSE\tREB\tHamas\nAl-Qaeda\tAFG\tREB\tal-Qaeda\n")
+    err = _error(path, 4)
+    assert "duplicate group term 'Al-Qaeda' (first at line 2)" in str(err)
+
+
+def test_one_name_coded_two_ways(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEADER + "Hamas\tPSE\tREB\tHamas\nHamas movement\tPSE\tPTY\tHamas\n")
+    assert "coded PSE PTY here but PSE REB at line 2" in str(_error(path, 3))
+
+
+def test_countries_can_be_given(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEADER + "Hamas\tPSE\tREB\tHamas\n")
+    with pytest.raises(DataError, match="unknown country code 'PSE'"):
+        load_groups(path, countries={"ISR"})
+
+
+# -- resolution --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    from detente.parse import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def resolver(nlp: Any) -> ActorResolver:
+    return ActorResolver(nlp)
+
+
+def _subject(nlp: Any, resolver: ActorResolver, text: str) -> Actor:
+    doc = nlp(text)
+    actors = ArticleActors(resolver=resolver, doc=doc, day=None)
+    subject = next(t for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT")
+    actor = actors.resolve(subject)
+    assert actor is not None, text
+    return actor
+
+
+@pytest.mark.parametrize(("text", "country", "sector", "name"), [
+    ("UNITA fighters attacked a convoy near Huambo.", "AGO", "REB", "UNITA"),
+    ("The Awami League called a general strike in Dhaka.", "BGD", "PTY", "Awami League"),
+    ("The Kurdistan Workers\u2019 Party ambushed a border patrol.", "TUR", "REB", "Kurdistan Workers' Party"),
+    ("The Moro Islamic Liberation Front signed a ceasefire with Manila.", "PHL", "REB",
+     "Moro Islamic Liberation Front"),
+    ("The Lord's Resistance Army abducted dozens of children.", "UGA", "REB", "Lord's Resistance Army"),
+    ("The FMLN launched an offensive on the capital.", "SLV", "REB", "Farabundo Marti National Liberation Front"),
+    ("Seleka rebels seized the town of Bria.", "CAF", "REB", "Seleka"),
+    ("Kataib Hezbollah fired rockets at an air base.", "IRQ", "UAF", "Kataib Hezbollah"),
+    ("The Bharatiya Janata Party won the state election.", "IND", "PTY", "Bharatiya Janata Party"),
+    ("Peshmerga forces recaptured the village.", "IRQ", "MIL", "Peshmerga"),
+    ("The Real IRA claimed the car bomb.", "GBR", "REB", "Real IRA"),
+    ("Egyptian Islamic Jihad claimed the assassination.", "EGY", "REB", "Egyptian Islamic Jihad"),
+    ("The Tamil Tigers attacked a navy vessel off Jaffna.", "LKA", "SEP", "Liberation Tigers of Tamil Eelam"),
+    ("Sinn Féin condemned the shooting.", "GBR", "PTY", "Sinn Fein"),
+])
+def test_groups_resolve_in_sentences(nlp: Any, resolver: ActorResolver, text: str, country: str, sector: str,
+                                     name: str) -> None:
+    actor = _subject(nlp, resolver, text)
+    assert (actor.country, actor.sector, actor.name) == (country, sector, name)
+    assert actor.code == country + sector
