@@ -375,6 +375,9 @@ _MOVEMENT = frozenset({
 _BORDER = frozenset({"border", "frontier", "boundary", "borderland"})
 _CAPITAL = frozenset({"capital"})
 # Place nouns whose name hangs off them: "the Donetsk region", "the city of Mariupol", "outskirts of Kyiv".
+#: Nouns that name their place in an "of" phrase: "the town of X" says X is a town.
+_NAMED_PLACE_NOUNS = frozenset({"city", "town", "village", "province", "region", "district", "county", "port",
+                                "island", "state", "governorate", "municipality", "oblast"})
 _PLACE_NOUNS = frozenset({
     "city", "town", "village", "region", "province", "district", "oblast", "state", "area", "outskirts",
     "suburb", "suburbs", "centre", "center", "port", "streets", "street", "territory", "soil", "coast",
@@ -476,8 +479,8 @@ def _phrases(trigger: Any, gazetteer: Gazetteer) -> Iterator[_Phrase]:
         preps.add("of")
     for holder in holders:
         for prep in holder.children:
-            if prep.dep_ != "prep":
-                continue
+            if prep.dep_ != "prep" and not (prep.dep_ == "advmod" and prep.lower_ in ("outside", "inside", "near")):
+                continue  # (the parser may take "outside" in "outside of X" for an adverb)
             if prep.lower_ not in preps:
                 if prep.lower_ not in _TOPIC_PREPS:
                     # "clashed with police in Tripoli": the place hangs off another object.
@@ -487,7 +490,11 @@ def _phrases(trigger: Any, gazetteer: Gazetteer) -> Iterator[_Phrase]:
                                 yield from _from_noun(obj, trigger, gazetteer, 0, inner.lower_, 1)
                 continue
             order = 1 if prep.lower_ == "from" else 0
-            for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+            # "outside of Basra", "near to the border": the object hangs off a second preposition.
+            pobjs = [g for g in prep.children if g.dep_ == "pobj"] or [
+                g for p in prep.children if p.dep_ == "prep" and p.lower_ in ("of", "to") for g in p.children
+                if g.dep_ == "pobj"]
+            for pobj in pobjs:
                 for phrase in _from_noun(pobj, trigger, gazetteer, order, prep.lower_, 0):
                     if (prep.lower_ == "on" and lemma not in _OBJECT_PLACE and phrase.label == "GPE"
                             and not phrase.nested):
@@ -577,6 +584,9 @@ def _place_text(tok: Any, gazetteer: Gazetteer) -> tuple[str, str]:
         text = _LEADING_THE.sub("", doc[start:end].text).removesuffix("'s").removesuffix("\u2019s")
         if label in _PLACE_LABELS:
             return text, label
+        if (tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in _NAMED_PLACE_NOUNS
+                and gazetteer.lookup(text)):
+            return text, "GPE"  # "the town of Samarra" (which the model may take for a people or a person)
         if label == "PERSON":
             # The small model takes some capitals for people ("a visit to Kyiv"): a country or a
             # city of half a million is a place here.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -147,11 +148,18 @@ class RulesExtractor:
         # What someone is asked to do is the content of the appeal, not the sentence's main event
         # ("Congress asked the president to help Iran": the appeal comes first).
         appeal = any(e.cameo.root in ("02", "10") for e in events)
-        events.sort(key=lambda e: (appeal and e.status == "demanded", e.cameo.root in ("01", "02"),
-                                   by_start.get(e.trigger.start, 0), e.trigger.start))
+        # A statement about an event named as a noun ("expressed condolences over the attack") is what the
+        # sentence reports: it goes first, the event it is about after it. (Plain saying, 010, only
+        # carries what it reports: "said in a report that forces beat civilians".)
+        tokens = {f.trigger.idx: f.trigger for f in found}
+        topical = {id(e) for e in events if e.cameo.root in ("01", "02") and e.cameo.code not in ("010", "020")
+                   and any(_about_event(e, o, tokens) for o in events if o is not e)}
+        events.sort(key=lambda e: (appeal and e.status == "demanded", e.cameo.root in ("01", "02") and id(e) not in
+                                   topical, by_start.get(e.trigger.start, 0), e.trigger.start))
         if any(not e.evidence.endswith(" +untargeted") for e in events):
-            # A statement to no one in particular is kept only when it is all the sentence says.
-            events = [e for e in events if not e.evidence.endswith(" +untargeted")]
+            # A statement to no one in particular is kept only when it is all the sentence says (or is
+            # about the event the sentence names).
+            events = [e for e in events if not e.evidence.endswith(" +untargeted") or id(e) in topical]
         return events
 
     # -- verbs ----------------------------------------------------------------------------------
@@ -263,7 +271,12 @@ class RulesExtractor:
             if _passive_participle(cur):
                 return []  # "a Hamas member jailed last year": the noun is who suffered it, not who did it
             if cur.dep_ in ("relcl", "acl") and cur.head.i != cur.i:
-                return actors.resolve_group(cur.head)
+                noun = cur.head
+                group = actors.resolve_group(noun)
+                if not group and noun.lemma_.lower() in _ISSUED and noun.dep_ == "dobj" and noun.head.pos_ == "VERB":
+                    # "The PKK issued a declaration demanding ...": the declaration speaks for its issuer.
+                    return self._verb_source(noun.head, actors)
+                return group
             break
         return []
 
@@ -313,6 +326,10 @@ class RulesExtractor:
                     if target:
                         break
             source = participants
+            claimant = _claimed_by(tok)
+            if not source and claimant is not None:
+                # "The Taliban claimed responsibility for the bombing": who claims it did it.
+                source = self._verb_source(claimant, actors)
             if not source and tok.dep_ in ("dobj", "attr") and tok.head.pos_ == "VERB":
                 # "Russia launched an invasion of Ukraine": the governing verb's subject acts.
                 source = self._verb_source(tok.head, actors)
@@ -387,6 +404,16 @@ class RulesExtractor:
                     code = _THREAT_FOR_ROOT[code[:2]]
                     status = "threatened"
                     evidence += " +conditional-threat"
+        if code[:2] == "10" and f.trigger.lemma_.lower() in _COMMANDS and target and all(a.sector for a in target):
+            # "The government ordered the newspaper to suspend publication": an authority making someone stop
+            # or leave is coercion (administrative sanctions, expulsion), not a request ("Russia ordered
+            # Ukraine to stop": one state to another, stays a demand).
+            act = next((c for c in f.trigger.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
+            stop = act.lemma_.lower() if act is not None else ""
+            if stop in _LEAVING:
+                code, evidence = "174", evidence + " +ordered-out"
+            elif stop in _STOPPING:
+                code, evidence = "172", evidence + " +ordered-to-stop"
         if code[:2] == "14" and f.consumed is not None and any(c.lower_ == "hunger" for c in f.consumed.children):
             code = "142"  # "began a hunger strike": a hunger strike, whatever verb starts it
         if code in ("042", "043") and f.trigger.pos_ == "VERB":
@@ -418,6 +445,15 @@ class RulesExtractor:
         if status == "denied" and code[:2] in _COOPERATIVE_ROOTS and _has_neg(f.trigger):
             # "will not accept more refugees", "did not agree": refusing cooperation is a rejection.
             code, status, evidence = "120", "occurred", evidence + " +negated-cooperation"
+        if source and code[:2] == "11" and f.trigger.pos_ == "VERB":
+            # "Lebanon complained to the United Nations over Israeli air raids": the complaint is about
+            # whoever owns the grievance; the body it was made to only hears it.
+            for prep in (c for c in f.trigger.children if c.dep_ == "prep" and c.lower_ in ("over", "about")):
+                grievance = next((g for g in prep.children if g.dep_ == "pobj"), None)
+                owner = _object_owner(grievance, actors, source) if grievance is not None else []
+                if owner and {a.code for a in owner} != {a.code for a in target}:
+                    target, evidence = owner, evidence + " +grievance-owner"
+                    break
         if source and not target and not (len(source) >= 2 and code[:2] in _COOPERATIVE_ROOTS):
             # (Two or more parties of a meeting or a deal are its two sides: no one else is sought.)
             for obj in _owned_objects(f.trigger, f.consumed):
@@ -555,7 +591,8 @@ class RulesExtractor:
         # (named only by their role) are of the same country.
         for mine, other in ((source, target), (target, source)):
             states = {a.country for a in other if a.country and a.sector in _DOMESTIC_SECTORS}
-            if len(states) == 1 and any(not a.country and a.sector for a in mine):
+            if len(states) == 1 and any(not a.country and a.sector for a in mine) and all(
+                    a.sector != "UAF" for a in mine):  # (whoever attacked soldiers is not of their country)
                 mine[:] = [_with_country(a, next(iter(states))) for a in mine]
         return Event(
             id=hashlib.blake2b(key.encode(), digest_size=10).hexdigest(),
@@ -622,6 +659,36 @@ def _fold(pairs: list[tuple[_Found, Event]], events: list[Event], drop: set[int]
                 break
 
 
+def _claimed_by(tok: Any) -> Any:
+    """The verb claiming responsibility for the event noun ``tok`` ("claimed responsibility for the
+    bombing", "took credit for the attacks"), or None."""
+    prep = tok.head
+    if tok.dep_ != "pobj" or prep.lower_ != "for" or prep.head.lemma_.lower() not in ("responsibility", "credit"):
+        return None
+    verb = prep.head.head if prep.head.dep_ == "dobj" else None
+    return verb if verb is not None and verb.pos_ == "VERB" else None
+
+
+def _about_event(statement: Event, other: Event, tokens: Mapping[int, Any]) -> bool:
+    """Whether a statement's trigger governs an event inside a noun phrase ("condolences over the attack",
+    "claimed responsibility for the bombing"): the sentence reports the statement; the event is its topic.
+    An event in a clause the statement reports ("said Russian forces shelled Kharkiv") is not."""
+    trig, tok = tokens.get(statement.trigger.start), tokens.get(other.trigger.start)
+    if trig is None or tok is None or tok.i == trig.i:
+        return False
+    nominal = tok.pos_ in ("NOUN", "PROPN")  # (or a clause inside a noun phrase: "an attack that killed 20")
+    below = tok
+    for n, up in enumerate(tok.ancestors):
+        if n >= 3:
+            return False  # (only the statement's own topic: "calling for the departure of the UN mission" is not)
+        if up.i == trig.i:
+            # The statement's own argument, not a clause it reports ("said ... the mayor, who was jailed").
+            return nominal and below.dep_ in ("dobj", "prep", "dative", "attr", "npadvmod")
+        nominal = nominal or up.pos_ in ("NOUN", "PROPN")
+        below = up
+    return False
+
+
 def _depth(tok: Any) -> int:
     depth = 0
     while tok.head.i != tok.i and depth < 50:
@@ -659,6 +726,21 @@ def _object_heads(tok: Any) -> list[Any]:
     return out + more
 
 
+#: Nouns for what someone issues, sends or publishes, which then say or demand things in its name.
+_ISSUED = frozenset({"declaration", "statement", "communique", "communiqué", "letter", "resolution", "report",
+                     "note", "message", "appeal", "ultimatum", "decree", "memorandum", "petition", "manifesto"})
+
+#: Verbs of command, and the acts that, commanded, are coercion: to stop working or to leave.
+_COMMANDS = frozenset({"order", "force", "compel", "instruct", "direct"})
+_STOPPING = frozenset({"suspend", "close", "halt", "stop", "cease", "shut", "disband", "dissolve", "end",
+                       "abandon", "discontinue"})
+_LEAVING = frozenset({"leave", "quit", "depart", "vacate", "evacuate"})
+
+#: Nouns of leaving: a "from" beside them names a place left, not a party.
+_DEPARTURES = frozenset({"withdrawal", "pullout", "pull-out", "removal", "expulsion", "evacuation", "departure",
+                         "retreat", "exit", "redeployment", "pullback"})
+
+
 def _slot_heads(tok: Any, slot: str, exclude: Any) -> list[Any]:
     out: list[Any] = []
     if slot == "dobj":
@@ -683,6 +765,10 @@ def _slot_heads(tok: Any, slot: str, exclude: Any) -> list[Any]:
             if c.dep_ in ("agent", "prep") and c.lower_ == "by":
                 out += [g for g in c.children if g.dep_ == "pobj"]
     else:
+        if slot == "from" and any(c.dep_ == "dobj" and c.lemma_.lower() in _DEPARTURES for c in tok.children):
+            # "demanded the withdrawal of Serbian forces from Bosnia": a "from" the parser hangs on the verb
+            # is where the withdrawal leaves, not whom the demand is made of (the owner below decides).
+            return []
         for c in tok.children:
             if c.dep_ in ("prep", "dative") and c.lower_ == slot:
                 out += [g for g in c.children if g.dep_ == "pobj"]
