@@ -6,8 +6,8 @@ what the rules found, and for its head's predicted label:
 
 * the rules' main event already has that label: kept, ``evidence`` ``rules+model: ...``;
 * another rule event of the sentence has it: that event becomes the main one (re-ranked);
-* none has it and the model is confident (``add_threshold`` where the rules found nothing in the sentence,
-  ``override_threshold`` where they coded an event of another class): the model adds an event with the label's
+* none has it and the model is confident (``add_threshold`` where the rules found nothing in the sentence that
+  the head can name, ``override_threshold`` where they coded an event of another class): the model adds an event with the label's
   CAMEO code, taking actors, status, date and place from the rules' main event of the sentence, or from
   the parse (the root verb's subject and object, resolved by the rules' actor resolver; status from the
   clause) when the rules found nothing: ``evidence`` ``model: ...``;
@@ -200,10 +200,14 @@ class HybridExtractor:
         if agreeing and p >= cfg.rerank_threshold:
             first = agreeing[0]
             return self._mark(head, probs, [first, *(e for e in events if e is not first)], agreed=label)
-        # The rules' own reading stands unless the model is sure; where they found nothing, less will do.
-        needed = cfg.override_threshold if events else cfg.add_threshold
+        # The rules' own reading stands unless the model is sure; where they found nothing, less will do
+        # (nothing this head can name: a plain statement is no PLOVER event).
+        read = any(event_agrees(head.name, other, e) for e in events for other in head.labels)
+        needed = cfg.override_threshold if read else cfg.add_threshold
         if p >= max(needed, cfg.add_threshold) and head_code(head.name, label) is not None:
-            base = events[0] if events else None
+            # Actors, status and date from the rules' main event, when it is one this head reads (a plain
+            # statement's speaker did not do what the model saw); else from the parse.
+            base = events[0] if read else None
             added = self._model_event(head, label, p, base, sent, index, article, actors)
             if added is not None:
                 # The rule events stay behind it: a sentence can hold a statement and a threat at once,
