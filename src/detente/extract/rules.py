@@ -174,6 +174,17 @@ class RulesExtractor:
         if any(c.dep_ == "xcomp" for c in tok.children):
             preps.add("to")
         objects = _object_heads(tok)
+        # "suspended a military aid program", "withdraw its peacekeeping force": a container noun is the
+        # kind its modifier names, and patterns for that kind go first.
+        kinds = [m for o in objects if o.lemma_.lower() in _CONTAINERS for m in o.children
+                 if m.dep_ in ("compound", "amod") and m.pos_ in ("NOUN", "ADJ", "VERB")]
+        if kinds:
+            named = {m.lemma_.lower() for m in kinds} | {m.lower_ for m in kinds}
+            preds = tuple(sorted(preds, key=lambda p: not (p.objects and named & p.objects)))
+            # "a humanitarian aid operation" is aid: the container alone ("operation": an attack) is not read.
+            helping = frozenset().union(*(self.table.classes.get(c, frozenset()) for c in _HELPING_KINDS))
+            blocked = {m.head.i for m in kinds if m.lemma_.lower() in helping}
+            objects = [*kinds, *(o for o in objects if o.i not in blocked)]
         for pred in preds:
             if pred.particle and pred.particle not in particles:
                 continue
@@ -725,6 +736,13 @@ def _object_heads(tok: Any) -> list[Any]:
         more.extend(o.conjuncts)
     return out + more
 
+
+#: Nouns that hold a kind of thing their modifier names ("an aid program", "a peacekeeping force").
+_CONTAINERS = frozenset({"program", "programme", "force", "mission", "package", "scheme", "project", "shipment",
+                         "shipments", "delivery", "deliveries", "contingent", "operation", "plan"})
+
+#: Object classes of help: a container they qualify is help, whatever else the container could be.
+_HELPING_KINDS = ("aid", "humaid", "econaid", "peacekeepers")
 
 #: Nouns for what someone issues, sends or publishes, which then say or demand things in its name.
 _ISSUED = frozenset({"declaration", "statement", "communique", "communiqué", "letter", "resolution", "report",
