@@ -218,8 +218,9 @@ class RulesExtractor:
                 mutual = next((p for p in preds if p.cameo[:2] == "04" and "with" in p.target), None)
                 if mutual is not None:
                     pred = mutual
-            if not target and not any(c.dep_ in ("dobj", "prep", "dative") for c in tok.children):
-                # "donated and delivered medicine to the hospital": verbs sharing a subject share the object.
+            if not target and not any(c.dep_ in ("dobj", "prep", "dative", "xcomp", "ccomp") for c in tok.children):
+                # "donated and delivered medicine to the hospital": verbs sharing a subject share the object
+                # (not a verb whose complement is its object: "refused to deploy troops ... and urged X").
                 for conj in (c for c in tok.children if c.dep_ == "conj" and c.pos_ == "VERB"):
                     if not any(g.dep_ in _SUBJ for g in conj.children):
                         target = self._slots(conj, pred.target or ("dobj",), actors)
@@ -228,12 +229,19 @@ class RulesExtractor:
             if not target:
                 # "offered to hand over the suspects to Britain": the embedded action names the target.
                 # ("opened fire to disperse the demonstrators": a purpose clause names whom the act is aimed at.)
+                # (Someone the act names by country beats a bare role: "refused to send troops to Haiti".)
+                fallback: list[Actor] = []
                 for comp in (c for c in tok.children if c.pos_ == "VERB" and (c.dep_ == "xcomp" or (
                         c.dep_ == "advcl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)))):
-                    target = self._slots(comp, ("dobj", "to", "with", "against", "on", "from", "into", "for"),
-                                         actors)
+                    for slot in ("dobj", "to", "with", "against", "on", "from", "into", "for"):
+                        found = self._slots(comp, (slot,), actors)
+                        if found and any(a.country for a in found):
+                            target = found
+                            break
+                        fallback = fallback or found
                     if target:
                         break
+                target = target or fallback
             if not target and pred.target != () and any(c.dep_ == "ccomp" for c in tok.children):
                 comp = next(c for c in tok.children if c.dep_ == "ccomp")
                 subj = next((c for c in comp.children if c.dep_ in _SUBJ), None)
