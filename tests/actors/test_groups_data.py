@@ -84,39 +84,18 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
     assert load_groups(path) == (("Hamas", "PSE", "REB", "Hamas"), ("UNITA", "AGO", "REB", "UNITA"))
 
 
-def test_wrong_header(tmp_path: Path) -> None:
-    path = _write(tmp_path, "term\tcountry\tname\tsector\nHamas\tPSE\tREB\tHamas\n")
-    assert "header must be" in str(_error(path, 1))
-
-
-def test_missing_column_in_header(tmp_path: Path) -> None:
-    path = _write(tmp_path, "term\tcountry\tsector\nHamas\tPSE\tREB\n")
-    assert "missing column(s) ['name']" in str(_error(path, 1))
-
-
-def test_missing_cell_in_a_row(tmp_path: Path) -> None:
-    path = _write(tmp_path, HEADER + "Hamas\tPSE\tREB\tHamas\nUNITA\tAGO\tREB\n")
-    assert "expected 4 tab-separated cells, got 3" in str(_error(path, 3))
-
-
-def test_unknown_country(tmp_path: Path) -> None:
-    path = _write(tmp_path, HEADER + "Hamas\tPSE\tREB\tHamas\nRUF\tXXX\tREB\tRevolutionary United Front\n")
-    assert "unknown country code 'XXX'" in str(_error(path, 3))
-
-
-def test_unknown_sector(tmp_path: Path) -> None:
-    path = _write(tmp_path, HEADER + "Hamas\tPSE\tREBEL\tHamas\n")
-    assert "unknown sector code 'REBEL'" in str(_error(path, 2))
-
-
-def test_empty_term(tmp_path: Path) -> None:
-    path = _write(tmp_path, HEADER + "Hamas\tPSE\tREB\tHamas\n\tPSE\tREB\tHamas\n")
-    assert "'term' must be a non-empty string" in str(_error(path, 3))
-
-
-def test_empty_name(tmp_path: Path) -> None:
-    path = _write(tmp_path, HEADER + "Hamas\tPSE\tREB\t \n")
-    assert "'name' must be a non-empty string" in str(_error(path, 2))
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("term\tcountry\tname\tsector\nHamas\tPSE\tREB\tHamas\n", 1, "header must be"),
+    ("term\tcountry\tsector\nHamas\tPSE\tREB\n", 1, "missing column(s) ['name']"),
+    (HEADER + "Hamas\tPSE\tREB\tHamas\nUNITA\tAGO\tREB\n", 3, "expected 4 tab-separated cells, got 3"),
+    (HEADER + "Hamas\tPSE\tREB\tHamas\nRUF\tXXX\tREB\tRevolutionary United Front\n", 3,
+     "unknown country code 'XXX'"),
+    (HEADER + "Hamas\tPSE\tREBEL\tHamas\n", 2, "unknown sector code 'REBEL'"),
+    (HEADER + "Hamas\tPSE\tREB\tHamas\n\tPSE\tREB\tHamas\n", 3, "'term' must be a non-empty string"),
+    (HEADER + "Hamas\tPSE\tREB\t \n", 2, "'name' must be a non-empty string"),
+], ids=["header", "missing-column", "missing-cell", "country", "sector", "empty-term", "empty-name"])
+def test_bad_rows_name_file_and_line(tmp_path: Path, text: str, line: int, message: str) -> None:
+    assert message in str(_error(_write(tmp_path, text), line))
 
 
 def test_duplicate_term_ignoring_case(tmp_path: Path) -> None:

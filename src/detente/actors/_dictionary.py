@@ -485,18 +485,28 @@ def _parse_igos(path: str, text: str, *, names: dict[str, str], cameo: dict[str,
     return entries
 
 
-def _parse_roles(path: str, text: str) -> list[Entry]:
+def _tsv_rows(path: str, text: str, header: tuple[str, ...]) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of a tab-separated file with exactly ``header``; blank lines skipped."""
     lines = text.splitlines()
-    if not lines or tuple(lines[0].split("\t")) != _ROLES_HEADER:
-        raise _error(path, 1, f"header must be {chr(9).join(_ROLES_HEADER)!r} (tab-separated)")
-    entries: list[Entry] = []
-    first_line: dict[str, int] = {}
+    found = tuple(lines[0].split("\t")) if lines else ()
+    if found != header:
+        missing = [c for c in header if c not in found]
+        detail = f", missing column(s) {missing}" if missing else ""
+        raise _error(path, 1, f"header must be {chr(9).join(header)!r} (tab-separated), got {chr(9).join(found)!r}"
+                              f"{detail}")
     for number, row in enumerate(lines[1:], start=2):
         if not row.strip():
             continue
         cells = row.split("\t")
-        if len(cells) != len(_ROLES_HEADER):
-            raise _error(path, number, f"expected {len(_ROLES_HEADER)} tab-separated cells, got {len(cells)}: {row!r}")
+        if len(cells) != len(header):
+            raise _error(path, number, f"expected {len(header)} tab-separated cells, got {len(cells)}: {row!r}")
+        yield number, cells
+
+
+def _parse_roles(path: str, text: str) -> list[Entry]:
+    entries: list[Entry] = []
+    first_line: dict[str, int] = {}
+    for number, cells in _tsv_rows(path, text, _ROLES_HEADER):
         term, sector, kind = cells
         term = _string(path, number, "role", "term", term)
         sector = _sector(path, number, f"role {term!r}", sector, SECTORS)
@@ -513,22 +523,10 @@ def _parse_roles(path: str, text: str) -> list[Entry]:
 
 
 def _parse_groups(path: str, text: str, countries: frozenset[str]) -> tuple[GroupRow, ...]:
-    lines = text.splitlines()
-    header = tuple(lines[0].split("\t")) if lines else ()
-    if header != _GROUPS_HEADER:
-        missing = [c for c in _GROUPS_HEADER if c not in header]
-        detail = f", missing column(s) {missing}" if missing else ""
-        expected = chr(9).join(_GROUPS_HEADER)
-        raise _error(path, 1, f"header must be {expected!r} (tab-separated), got {chr(9).join(header)!r}{detail}")
     rows: list[GroupRow] = []
     first_line: dict[str, int] = {}
     coded: dict[str, tuple[str, str, int]] = {}
-    for number, row in enumerate(lines[1:], start=2):
-        if not row.strip():
-            continue
-        cells = row.split("\t")
-        if len(cells) != len(_GROUPS_HEADER):
-            raise _error(path, number, f"expected {len(_GROUPS_HEADER)} tab-separated cells, got {len(cells)}: {row!r}")
+    for number, cells in _tsv_rows(path, text, _GROUPS_HEADER):
         term = _string(path, number, "group", "term", cells[0])
         label = f"group {term!r}"
         country = _string(path, number, label, "country", cells[1])
