@@ -120,6 +120,12 @@ class ArticleActors:
         """The head and its conjuncts ("the U.S. and NATO"), each resolved; a noun whose modifiers
         name several parties ("American and Russian officials", "the NATO-Russia Council") is
         one actor per party."""
+        if head.lemma_.lower() in _QUANTITY_HEADS or head.pos_ == "NUM":
+            # "scores of Sierra Leonean and Liberian refugees": the group is what it counts.
+            inner = next((g for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for g in c.children if g.dep_ == "pobj"), None)
+            if inner is not None and head.i not in self.matches:
+                return self.resolve_group(inner)
         heads = [head, *head.conjuncts] if head.dep_ != "conj" else [head]
         if head.dep_ != "conj":
             # "The US, Russia, and Switzerland": the parser makes the second item an apposition whose
@@ -466,6 +472,8 @@ class ActorResolver:
                 continue
             if mention.person and _inside_longer_name(doc, start, end, entity_of):
                 continue  # "Boris" of "Boris Yeltsin" is not Boris Johnson
+            if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ == "anti":
+                continue  # "an anti-Syria journalist" is not Syrian: the name says whom they oppose
             placed = Mention(start, end, mention.kind, mention.country, mention.sector, mention.name,
                              mention.person)
             if mention.kind in ("demonym", "adjective") and start > 0 and doc[start - 1].lower_ == "ethnic":
