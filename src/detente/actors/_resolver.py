@@ -120,12 +120,9 @@ class ArticleActors:
         """The head and its conjuncts ("the U.S. and NATO"), each resolved; a noun whose modifiers
         name several parties ("American and Russian officials", "the NATO-Russia Council") is
         one actor per party."""
-        if head.lemma_.lower() in _QUANTITY_HEADS or head.pos_ == "NUM":
-            # "scores of Sierra Leonean and Liberian refugees": the group is what it counts.
-            inner = next((g for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
-                          for g in c.children if g.dep_ == "pobj"), None)
-            if inner is not None and head.i not in self.matches:
-                return self.resolve_group(inner)
+        inner = _counted(head)
+        if inner is not None and head.i not in self.matches:
+            return self.resolve_group(inner)  # "scores of Sierra Leonean and Liberian refugees"
         heads = [head, *head.conjuncts] if head.dep_ != "conj" else [head]
         if head.dep_ != "conj":
             # "The US, Russia, and Switzerland": the parser makes the second item an apposition whose
@@ -159,12 +156,9 @@ class ArticleActors:
 
     def _resolve(self, head: Any) -> Actor | None:
         doc = self.doc
-        if head.lemma_.lower() in _QUANTITY_HEADS or head.pos_ == "NUM":
-            # "Thousands of students", "a group of lawmakers", "dozens of Palestinians".
-            inner = next((g for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
-                          for g in c.children if g.dep_ == "pobj"), None)
-            if inner is not None:
-                return self.resolve(inner)
+        inner = _counted(head)
+        if inner is not None:
+            return self.resolve(inner)
         if head.lower_ in _PRONOUNS_PERSON or head.lower_ in {"his", "her"}:
             return self._link_person(head)
         if head.lower_ in _PRONOUNS_THING:
@@ -393,6 +387,15 @@ def sentence_bounds(tok: Any) -> tuple[int, int]:
     while end < len(doc) and not doc[end].is_sent_start:
         end += 1
     return start, end
+
+
+def _counted(head: Any) -> Any:
+    """What a quantity head counts ("thousands of students", "a group of lawmakers", "dozens of
+    Palestinians"): the object of its "of", or None."""
+    if head.lemma_.lower() not in _QUANTITY_HEADS and head.pos_ != "NUM":
+        return None
+    return next((g for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                 for g in c.children if g.dep_ == "pobj"), None)
 
 
 def _without_clauses(head: Any) -> list[Any]:

@@ -374,10 +374,10 @@ _MOVEMENT = frozenset({
 })
 _BORDER = frozenset({"border", "frontier", "boundary", "borderland"})
 _CAPITAL = frozenset({"capital"})
-# Place nouns whose name hangs off them: "the Donetsk region", "the city of Mariupol", "outskirts of Kyiv".
 #: Nouns that name their place in an "of" phrase: "the town of X" says X is a town.
 _NAMED_PLACE_NOUNS = frozenset({"city", "town", "village", "province", "region", "district", "county", "port",
                                 "island", "state", "governorate", "municipality", "oblast"})
+# Place nouns whose name hangs off them: "the Donetsk region", "the city of Mariupol", "outskirts of Kyiv".
 _PLACE_NOUNS = frozenset({
     "city", "town", "village", "region", "province", "district", "oblast", "state", "area", "outskirts",
     "suburb", "suburbs", "centre", "center", "port", "streets", "street", "territory", "soil", "coast",

@@ -9,6 +9,7 @@ the clause, dates the event from its own time expression, and records the patter
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import unicodedata
 from collections.abc import Mapping
@@ -182,8 +183,7 @@ class RulesExtractor:
             named = {m.lemma_.lower() for m in kinds} | {m.lower_ for m in kinds}
             preds = tuple(sorted(preds, key=lambda p: not (p.objects and named & p.objects)))
             # "a humanitarian aid operation" is aid: the container alone ("operation": an attack) is not read.
-            helping = frozenset().union(*(self.table.classes.get(c, frozenset()) for c in _HELPING_KINDS))
-            blocked = {m.head.i for m in kinds if m.lemma_.lower() in helping}
+            blocked = {m.head.i for m in kinds if m.lemma_.lower() in _helping_words()}
             objects = [*kinds, *(o for o in objects if o.i not in blocked)]
         for pred in preds:
             if pred.particle and pred.particle not in particles:
@@ -751,6 +751,12 @@ _CONTAINERS = frozenset({"program", "programme", "force", "mission", "package", 
 
 #: Object classes of help: a container they qualify is help, whatever else the container could be.
 _HELPING_KINDS = ("aid", "humaid", "econaid", "peacekeepers")
+
+@functools.cache
+def _helping_words() -> frozenset[str]:
+    table = load_predicates()
+    return frozenset().union(*(table.classes.get(c, frozenset()) for c in _HELPING_KINDS))
+
 
 #: Nouns for what someone issues, sends or publishes, which then say or demand things in its name.
 _ISSUED = frozenset({"declaration", "statement", "communique", "communiqué", "letter", "resolution", "report",
