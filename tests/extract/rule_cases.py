@@ -727,6 +727,22 @@ CASES: list[Case] = [
          tags=("reported", "metonym"), note="send troops, has not"),
     Case("den-no", "Pakistan said no Pakistani jets had struck Afghanistan.", {"PAK"}, {"AFG"}, "19", "denied",
          tags=("reported", "demonym"), note="strike, 'no' determiner"),
+    # Predicate adjectives: the copula's subject is the source, the adjective's preposition the target.
+    Case("adj-critical", "Norway is critical of the Danish fishing quota.", {"NOR"}, {"DNK"}, "111", "occurred",
+         tags=("basic", "owner"), note="critical of"),
+    Case("adj-angry", "Ecuador was angry at Peru over the border incident.", {"ECU"}, {"PER"}, "111", "occurred",
+         tags=("prep",), note="angry at"),
+    Case("adj-pleased", "Kenya's president was pleased with Tanzania's decision to reopen the crossing.", {"KEN"},
+         {"TZA"}, "051", "occurred", tags=("owner", "title"), note="pleased with"),
+    Case("adj-concerned", "Japan is deeply concerned about North Korean missile launches.", {"JPN"}, {"PRK"}, "012",
+         ("occurred", "ongoing"), tags=("owner",), note="concerned about"),
+    # A definite event noun with no party of its own points back to the article's earlier event.
+    Case("coref-conversation", "The Chilean and Argentine foreign ministers spoke by phone on Monday. Chile's "
+         "minister said afterwards that she was satisfied with the conversation.", {"CHL"}, {"ARG"}, "051",
+         "occurred", tags=("coref",), note="satisfied with the conversation -> its other party"),
+    Case("coref-talks-welcomed", "Serbian and Kosovar negotiators met in Brussels on Tuesday. Belgrade later "
+         "welcomed the talks.", {"SRB"}, {"XKX"}, "05", "occurred", tags=("coref", "metonym"),
+         note="welcomed the talks -> their other party"),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -55,9 +56,11 @@ class PredicateTable:
     verbs: dict[str, tuple[Predicate, ...]]
     nouns: dict[str, tuple[Predicate, ...]]
     classes: dict[str, frozenset[str]]
+    #: Predicate adjectives ("was satisfied with", "is critical of"), matched like verbs.
+    adjectives: dict[str, tuple[Predicate, ...]] = dataclasses.field(default_factory=dict)
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self.verbs.values()) + sum(len(v) for v in self.nouns.values())
+        return sum(len(t) for table in (self.verbs, self.nouns, self.adjectives) for t in table.values())
 
 
 def _read(path: str) -> str:
@@ -91,8 +94,7 @@ def load_predicates() -> PredicateTable:
         classes.setdefault(cls_name, set()).add(member)
     frozen = {k: frozenset(v) for k, v in classes.items()}
     path = "codes/data/predicates.tsv"
-    verbs: dict[str, list[Predicate]] = {}
-    nouns: dict[str, list[Predicate]] = {}
+    tables: dict[str, dict[str, list[Predicate]]] = {"V": {}, "N": {}, "A": {}}
     for number, row in _rows(_read(path)):
         raw = "\t".join(row.values())
 
@@ -104,8 +106,8 @@ def load_predicates() -> PredicateTable:
             return DataError(Errors.E501.format(path=path, line=number, detail=detail), code="E501")
 
         pos, lemma, cameo = col("pos"), col("lemma"), col("cameo")
-        if pos not in ("V", "N") or not lemma or not cameo or not re.fullmatch(r"\d{2,4}", cameo):
-            raise fail(f"need pos V|N, a lemma and a CAMEO code; got {raw!r}")
+        if pos not in ("V", "N", "A") or not lemma or not cameo or not re.fullmatch(r"\d{2,4}", cameo):
+            raise fail(f"need pos V|N|A, a lemma and a CAMEO code; got {raw!r}")
         objects: set[str] | None = None
         object_text = col("object") or ""
         if object_text:
@@ -130,9 +132,10 @@ def load_predicates() -> PredicateTable:
             object_text=object_text, prep=col("prep"), source=slots["source"], target=slots["target"],
             cameo=cameo, plover=col("plover"), mode=col("mode"), line=number,
         )
-        (verbs if pos == "V" else nouns).setdefault(pred.lemma, []).append(pred)
+        tables[pos].setdefault(pred.lemma, []).append(pred)
 
     def order(table: dict[str, list[Predicate]]) -> dict[str, tuple[Predicate, ...]]:
         return {k: tuple(sorted(v, key=lambda p: -p.specificity)) for k, v in table.items()}
 
-    return PredicateTable(verbs=order(verbs), nouns=order(nouns), classes=frozen)
+    return PredicateTable(verbs=order(tables["V"]), nouns=order(tables["N"]), classes=frozen,
+                          adjectives=order(tables["A"]))

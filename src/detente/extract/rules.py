@@ -59,6 +59,9 @@ class _Found:
     # whose time expressions belong to this event.
     date_window: tuple[int, int] | None = None
     elided: bool = False
+    # A definite event noun the target slot names with no party of its own ("satisfied with the
+    # conversation"): the target is the other party of the article's earlier event of that kind.
+    topic: Any = None
 
 
 class RulesExtractor:
@@ -102,11 +105,12 @@ class RulesExtractor:
         actors = actors or self.actors_for(doc, article)
         events: list[Event] = []
         for index, sent in enumerate(doc.sents):
-            events.extend(self._sentence(sent, index, article, actors))
+            events.extend(self._sentence(sent, index, article, actors, events))
         return events
 
     # -- one sentence ---------------------------------------------------------------------------
-    def _sentence(self, sent: Any, index: int, article: Article, actors: ArticleActors) -> list[Event]:
+    def _sentence(self, sent: Any, index: int, article: Article, actors: ArticleActors,
+                  history: list[Event] | None = None) -> list[Event]:
         table = self.table
         found: list[_Found] = []
         consumed: set[int] = set()
@@ -124,6 +128,11 @@ class RulesExtractor:
                         found.append(hit)
                         if hit.consumed is not None:
                             consumed.add(hit.consumed.i)
+            elif tok.pos_ == "ADJ" and tok.dep_ == "acomp" and (preds := table.adjectives.get(tok.lemma_.lower())):
+                # "Putin was satisfied with the conversation", "Paris is critical of the plan".
+                hit = self._verb(tok, preds, actors)
+                if hit is not None:
+                    found.append(hit)
         for tok in sent:
             mention = actors.matches.get(tok.i)
             if mention is not None and mention.kind not in ROLE_KINDS:
@@ -135,6 +144,9 @@ class RulesExtractor:
                     if hit is not None:
                         found.append(hit)
                         found.extend(self._elided(hit, actors, table))
+        for f in found:
+            if not f.target and f.topic is not None and history:
+                f.target = _parties_of_earlier(f.topic, f.source, history, table)
         sentence = SentenceRef(index=index, start=sent.start_char, end=sent.end_char, text=sent.text)
         pairs = [(f, e) for f in found if (e := self._event(f, sent, sentence, article, actors)) is not None]
         # "A roadside bomb killed two soldiers": the weapon placed on its own repeats the killing.
@@ -247,7 +259,10 @@ class RulesExtractor:
                 subj = next((c for c in comp.children if c.dep_ in _SUBJ), None)
                 if subj is not None and pred.cameo[:2] in ("10", "02", "11", "12", "13"):
                     target = actors.resolve_group(subj)
-            return _Found(trigger=tok, pred=pred, source=source, target=target, consumed=obj_tok)
+            topic = None if target else next(
+                (h for slot in pred.target or ("dobj",) for h in _slot_heads(tok, slot, obj_tok)
+                 if _definite_event(h, self.table)), None)
+            return _Found(trigger=tok, pred=pred, source=source, target=target, consumed=obj_tok, topic=topic)
         return None
 
     def _verb_source(self, tok: Any, actors: ArticleActors) -> list[Actor]:
@@ -706,6 +721,36 @@ def _about_event(statement: Event, other: Event, tokens: Mapping[int, Any]) -> b
         nominal = nominal or up.pos_ in ("NOUN", "PROPN")
         below = up
     return False
+
+
+_DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "their", "his", "her", "our"})
+
+
+def _definite_event(head: Any, table: PredicateTable) -> bool:
+    """"the conversation", "their talks": an event noun pointing back, with no party named on it."""
+    if head.pos_ != "NOUN" or head.lemma_.lower() not in table.nouns:
+        return False
+    if not any(c.dep_ in ("det", "poss") and c.lower_ in _DEFINITE for c in head.children):
+        return False
+    return not any(c.dep_ == "prep" and c.lower_ in ("with", "between", "among") for c in head.children)
+
+
+def _parties_of_earlier(topic: Any, source: list[Actor], history: list[Event], table: PredicateTable) -> list[Actor]:
+    """The other parties of the latest earlier event of ``topic``'s kind in which ``source`` took part
+    ("Biden and Putin spoke by phone ... Putin was satisfied with the conversation": Biden)."""
+    countries = {a.country for a in source if a.country}
+    if not countries:
+        return []
+    roots = {p.cameo[:2] for p in table.nouns[topic.lemma_.lower()]}
+    for event in reversed(history):
+        if event.cameo.root not in roots:
+            continue
+        parties = [*event.source, *event.target]
+        if countries & {a.country for a in parties}:
+            others = _unique([a for a in parties if a.country and a.country not in countries])
+            if others:
+                return others
+    return []
 
 
 def _depth(tok: Any) -> int:
