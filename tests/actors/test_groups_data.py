@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from detente.actors import ActorResolver, ArticleActors
-from detente.actors._dictionary import SECTORS, load_groups
+from detente.actors._dictionary import SECTORS, TRANSNATIONAL, load_groups
 from detente.errors import DataError
 from detente.model import Actor
 
@@ -33,7 +33,7 @@ def test_packaged_groups_load() -> None:
 def test_packaged_groups_codes_are_known() -> None:
     iso3 = {c["iso3"] for c in json.loads((DATA / "countries.json").read_text(encoding="utf-8"))}
     rows = load_groups()
-    assert {country for _, country, _, _ in rows} <= iso3
+    assert {country for _, country, _, _ in rows} <= iso3 | {TRANSNATIONAL}
     assert {sector for _, _, sector, _ in rows} <= SECTORS
 
 
@@ -161,3 +161,33 @@ def test_groups_resolve_in_sentences(nlp: Any, resolver: ActorResolver, text: st
     actor = _subject(nlp, resolver, text)
     assert (actor.country, actor.sector, actor.name) == (country, sector, name)
     assert actor.code == country + sector
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Al-Qaeda fighters attacked a convoy near Idlib.", "al-Qaeda"),
+    ("The Islamic State group seized the town.", "Islamic State"),
+    ("ISIS militants stormed a prison in Hasakah.", "Islamic State"),
+])
+def test_transnational_groups_have_no_country(nlp: Any, resolver: ActorResolver, text: str, name: str) -> None:
+    # CAMEO's IMG (international militarized group): the state they fight in does not become theirs.
+    actor = _subject(nlp, resolver, text)
+    assert (actor.country, actor.sector, actor.name, actor.code) == (None, "REB", name, "IMGREB")
+
+
+@pytest.mark.parametrize("text", [
+    "Pro-Russian separatists shelled the town.",
+    "Iranian-backed militias fired rockets at the base.",
+    "Al-Qaeda-linked rebels kidnapped the aid workers.",
+    "Kremlin-friendly media attacked the opposition.",
+])
+def test_sponsor_modifiers_do_not_give_a_country(nlp: Any, resolver: ActorResolver, text: str) -> None:
+    # "pro-X" and "X-backed" name a sponsor or ally, not the group's own state or organisation.
+    doc = nlp(text)
+    subject = next(t for t in doc if t.dep_ == "nsubj" and t.head.dep_ == "ROOT")
+    actor = ArticleActors(resolver=resolver, doc=doc, day=None).resolve(subject)
+    assert actor is None or actor.country is None, actor
+
+
+def test_apposition_names_the_group(nlp: Any, resolver: ActorResolver) -> None:
+    actor = _subject(nlp, resolver, "The Somali militant group al-Shabaab attacked a base near Mogadishu.")
+    assert (actor.country, actor.sector, actor.name) == ("SOM", "REB", "al-Shabab")

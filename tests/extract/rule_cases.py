@@ -736,6 +736,10 @@ CASES: list[Case] = [
          {"TZA"}, "051", "occurred", tags=("owner", "title"), note="pleased with"),
     Case("adj-concerned", "Japan is deeply concerned about North Korean missile launches.", {"JPN"}, {"PRK"}, "012",
          ("occurred", "ongoing"), tags=("owner",), note="concerned about"),
+    Case("claim-event-target", "Al-Shabaab claimed responsibility for the bombing of a hotel in Nairobi.", {"SOM"},
+         {"KEN"}, "01", "occurred", tags=("locative",), note="a claim is addressed to whom the claimed act befell"),
+    Case("transnational-attacker", "ISIS fighters attacked a Syrian army checkpoint near Palmyra.", set(), {"SYR"},
+         "19", "occurred", tags=("demonym",), note="the Islamic State is of no one state (CAMEO IMG)"),
     # A definite event noun with no party of its own points back to the article's earlier event.
     Case("coref-conversation", "The Chilean and Argentine foreign ministers spoke by phone on Monday. Chile's "
          "minister said afterwards that she was satisfied with the conversation.", {"CHL"}, {"ARG"}, "051",
@@ -811,6 +815,10 @@ FORBIDDEN: list[Forbidden] = [
               note="a fire kills without an attacker: no unidentified forces"),
     Forbidden("no-aid-operation", "The UN launched a humanitarian aid operation in Sudan.", {"UNO"}, set(),
               FORCE, note="an aid operation is no military operation"),
+    Forbidden("no-transnational-country", "ISIS fighters attacked a Syrian army checkpoint near Palmyra.", {"SYR"},
+              {"SYR"}, FORCE, note="fighting in Syria does not make the Islamic State Syrian"),
+    Forbidden("no-sponsor-country", "Iranian-backed militias fired rockets at an American base in Iraq.", {"IRN"},
+              set(), FORCE, note="'Iranian-backed' names a sponsor, not the attacker"),
     Forbidden("no-return-travel", "Iranian and Saudi negotiators return to Baghdad this week for more talks.",
               {"IRN"}, set(), R({"08"}), note="returning to a city is travel: nothing is handed back"),
 ]

@@ -1,8 +1,8 @@
 """Actors: dictionaries (states, IGOs, roles, people, regions) and mention -> Actor resolution."""
 
-from ._dictionary import ActorDictionary, Entry
+from ._dictionary import TRANSNATIONAL, ActorDictionary, Entry
 from ._people import People, Tenure
 from ._resolver import ROLE_KINDS, ActorResolver, ArticleActors, Mention, mention_actor, sentence_bounds
 
-__all__ = ["ROLE_KINDS", "ActorDictionary", "ActorResolver", "ArticleActors", "Entry", "Mention", "People", "Tenure", "mention_actor",
+__all__ = ["ROLE_KINDS", "TRANSNATIONAL", "ActorDictionary", "ActorResolver", "ArticleActors", "Entry", "Mention", "People", "Tenure", "mention_actor",
            "sentence_bounds"]

@@ -8,7 +8,8 @@ Three data files in ``actors/data/`` are read once and validated:
 * ``roles.tsv``: titles, group nouns and person nouns mapped to CAMEO sector codes.
 
 A fourth, ``groups.tsv`` (armed groups, movements and parties: "Hamas" -> PSE REB), is read and
-validated by :func:`load_groups` against the countries and sectors above.
+validated by :func:`load_groups` against the countries and sectors above; a group that belongs to no
+one state (al-Qaeda, the Islamic State) has CAMEO's ``IMG`` (international militarized group) there.
 
 Every surface form becomes an :class:`Entry`. :meth:`ActorDictionary.lookup` finds the entries of
 one phrase; :meth:`ActorDictionary.terms` lists every surface form for a spaCy ``PhraseMatcher``.
@@ -281,8 +282,11 @@ def _load_packaged() -> ActorDictionary:
     )
 
 
-#: One row of ``groups.tsv``: (term, ISO3 country, CAMEO sector, canonical name).
+#: One row of ``groups.tsv``: (term, ISO3 country or :data:`TRANSNATIONAL`, CAMEO sector, canonical name).
 GroupRow = tuple[str, str, str, str]
+
+#: The country cell of a group that belongs to no one state: CAMEO's international militarized group.
+TRANSNATIONAL: Final = "IMG"
 
 
 def load_groups(path: Path | None = None, *, countries: Iterable[str] | None = None) -> tuple[GroupRow, ...]:
@@ -530,8 +534,9 @@ def _parse_groups(path: str, text: str, countries: frozenset[str]) -> tuple[Grou
         term = _string(path, number, "group", "term", cells[0])
         label = f"group {term!r}"
         country = _string(path, number, label, "country", cells[1])
-        if country not in countries:
-            raise _error(path, number, f"{label}: unknown country code {country!r} (not an iso3 in countries.json)")
+        if country not in countries and country != TRANSNATIONAL:
+            raise _error(path, number, f"{label}: unknown country code {country!r} (not an iso3 in countries.json, "
+                                       f"nor {TRANSNATIONAL} for a group of no one state)")
         sector = _sector(path, number, label, cells[2], SECTORS)
         name = _string(path, number, label, "name", cells[3])
         # Case-insensitive, as the matcher is for long terms; accented spellings ("Séléka") are their own terms.

@@ -11,12 +11,12 @@ import datetime as dt
 import functools
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
 
 from ..model import Actor
-from ._dictionary import ActorDictionary, load_groups
+from ._dictionary import TRANSNATIONAL, ActorDictionary, load_groups
 from ._people import People
 
 # Dependency labels that do not belong to a noun phrase's own words.
@@ -51,6 +51,8 @@ class Mention:
     sector: str | None
     name: str
     person: bool = False
+    # A group or person of no one state (al-Qaeda): no country, coded as CAMEO's IMG.
+    transnational: bool = False
 
 
 @dataclass(slots=True)
@@ -189,7 +191,9 @@ class ArticleActors:
         head_match = self.matches.get(head.i)
         person = head_match if head_match is not None and head_match.person else next(
             (m for m in mentions if m.person), None)
-        org = next((m for m in mentions if m.kind in _ORG_KINDS), None)
+        # "the militant group al-Shabab": an organisation in apposition names who the head is.
+        appos_org = next((m for a in appos for m in self.mentions_in(self.np_tokens(a)) if m.kind in _ORG_KINDS), None)
+        org = appos_org or next((m for m in mentions if m.kind in _ORG_KINDS), None)
         place = next((m for m in mentions if m.kind in _PLACE_KINDS), None)
         head_mention = self.matches.get(head.i)
         roles = [m for m in mentions if m.kind in ROLE_KINDS]
@@ -204,7 +208,7 @@ class ArticleActors:
         is_person = False
         if person is not None:
             name, country, sector, is_person = person.name, person.country, person.sector, True
-        elif org is not None and (head_mention is org or place is None or role is None):
+        elif org is not None and (head_mention is org or place is None or role is None or org is appos_org):
             name, country, sector = org.name, org.country, org.sector
         if country is None and place is not None:
             country = place.country
@@ -254,6 +258,10 @@ class ArticleActors:
         if country is not None and sector is not None and country != sector and (
                 org is None or head_mention is not org or org.kind == "armed_group"):
             code = country + sector if len(country) == 3 else country
+        elif country is None and sector is not None and (
+                (person is not None and person.transnational) or (org is not None and org.transnational
+                                                                  and name == org.name)):
+            code = TRANSNATIONAL + sector
         else:
             code = country or sector
         actor = Actor(text=span.text, start=span.start_char, end=span.end_char, name=name,
@@ -372,7 +380,7 @@ def mention_actor(doc: Any, m: Mention, *, role_sector: str | None = None) -> Ac
     sector = m.sector if own_sector else role_sector
     country = m.country
     code = (country + sector) if country and sector and len(country) == 3 and m.kind != "igo" else (
-        country or sector)
+        TRANSNATIONAL + sector if m.transnational and sector else (country or sector))
     return Actor(text=span.text, start=span.start_char, end=span.end_char, name=m.name, country=country,
                  sector=sector, code=code)
 
@@ -446,7 +454,10 @@ class ActorResolver:
         for term, code, name in _regions():
             add(term, Mention(0, 0, "region", code, None, name))
         for term, country, sector, name in _groups():
-            add(term, Mention(0, 0, "armed_group", country, sector, name))
+            if country == TRANSNATIONAL:
+                add(term, Mention(0, 0, "armed_group", None, sector, name, transnational=True))
+            else:
+                add(term, Mention(0, 0, "armed_group", country, sector, name))
         for surface in self.people.surface_forms():
             # Names are matched case-sensitively: "Rice" the person, not "rice".
             self._entries.setdefault(surface, []).append(Mention(0, 0, "person", None, None, surface, True))
@@ -475,10 +486,11 @@ class ActorResolver:
                 continue
             if mention.person and _inside_longer_name(doc, start, end, entity_of):
                 continue  # "Boris" of "Boris Yeltsin" is not Boris Johnson
-            if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ == "anti":
-                continue  # "an anti-Syria journalist" is not Syrian: the name says whom they oppose
-            placed = Mention(start, end, mention.kind, mention.country, mention.sector, mention.name,
-                             mention.person)
+            if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in ("anti", "pro"):
+                continue  # "an anti-Syria journalist", "pro-Russia rebels": the name says whom they oppose or back
+            if end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in _AFFILIATIONS:
+                continue  # "Iranian-backed militias", "al-Qaeda-linked rebels" are neither Iranian nor al-Qaeda
+            placed = replace(mention, start=start, end=end)
             if mention.kind in ("demonym", "adjective") and start > 0 and doc[start - 1].lower_ == "ethnic":
                 # "ethnic Albanians in Macedonia" are a people, not the Albanian state: CAMEO's ETH sector.
                 placed = Mention(start, end, "group", None, "ETH", f"ethnic {doc[start:end].text}")
@@ -495,6 +507,8 @@ class ActorResolver:
             tenure = self.people.lookup(key, day)
             if tenure is not None and (len(span) > 1 or span.root.ent_type_ in ("PERSON", "") or
                                        not [m for m in options if not m.person]):
+                if tenure.country == TRANSNATIONAL:
+                    return Mention(0, 0, "person", None, tenure.sector, tenure.name, True, transnational=True)
                 return Mention(0, 0, "person", tenure.country, tenure.sector, tenure.name, True)
         rest = [m for m in options if not m.person]
         if not rest:
@@ -532,6 +546,11 @@ def _inside_longer_name(doc: Any, start: int, end: int, entity_of: dict[int, Any
         return False
     # "Boris" followed by "Yeltsin": the next name token continues this one.
     return bool(nxt.dep_ in ("compound", "flat") or (doc[end - 1].dep_ == "compound" and doc[end - 1].head.i == nxt.i))
+
+
+#: "X-backed militias": words after a name and a hyphen that make it a sponsor or ally, not the owner.
+_AFFILIATIONS = frozenset({"backed", "linked", "allied", "affiliated", "aligned", "inspired", "supported", "sponsored",
+                           "funded", "armed", "trained", "friendly", "leaning", "oriented", "sympathizing"})
 
 
 def _case_sensitive(surface: str) -> bool:

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import codes
-from ..actors import ROLE_KINDS, ActorResolver, ArticleActors, mention_actor, sentence_bounds
+from ..actors import ROLE_KINDS, TRANSNATIONAL, ActorResolver, ArticleActors, mention_actor, sentence_bounds
 from ..errors import DataError
 from ..model import Actor, Article, Event, Plover, SentenceRef, Span
 from ..registry import extractors
@@ -167,6 +167,18 @@ class RulesExtractor:
         tokens = {f.trigger.idx: f.trigger for f in found}
         topical = {id(e) for e in events if e.cameo.root in ("01", "02") and e.cameo.code not in ("010", "020")
                    and any(_about_event(e, o, tokens) for o in events if o is not e)}
+        for i, e in enumerate(events):
+            if id(e) in topical and not e.target:
+                # "al-Shabab claimed responsibility for the attack on a mall in Kenya", "expressed sorrow for the
+                # shootings in South Carolina": a statement about an event is addressed to whom it befell.
+                about = next((o for o in events if o is not e and _about_event(e, o, tokens)), None)
+                aimed = list(about.target) if about is not None else []
+                if about is not None and not aimed and about.place is not None and about.place.country:
+                    aimed = _place_actor(about.place, sent, article.text)
+                if aimed:
+                    events[i] = replace(e, target=tuple(aimed), evidence=e.evidence.replace(" +untargeted", "")
+                                        + " +event-target")
+                    topical.add(id(events[i]))
         events.sort(key=lambda e: (appeal and e.status == "demanded", e.cameo.root in ("01", "02") and id(e) not in
                                    topical, by_start.get(e.trigger.start, 0), e.trigger.start))
         if any(not e.evidence.endswith(" +untargeted") for e in events):
@@ -1045,8 +1057,9 @@ _HOME_KINDS = frozenset({"country", "adjective", "demonym", "capital", "metonym"
 
 
 def _with_country(actor: Actor, country: str) -> Actor:
-    if actor.country or not actor.sector or actor.sector in ("IGO", "NGO"):
-        return actor
+    if actor.country or not actor.sector or actor.sector in ("IGO", "NGO") or (
+            actor.code or "").startswith(TRANSNATIONAL):
+        return actor  # (al-Qaeda fighting in Syria is still of no one state)
     return replace(actor, country=country, code=country + actor.sector)
 
 
