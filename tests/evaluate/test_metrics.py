@@ -155,6 +155,9 @@ def test_cameo_tuples_countries_sectors_and_no_event() -> None:
     assert m["tuple_f1_root"] == pytest.approx(0.4)
     assert m["tuple_recall_full"] == 0.0
     assert m["tuple_recall_strict"] == 0.0
+    # coded sentences whose gold tuples were all predicted: s1 yes, s2 no (s3, s4 expect none)
+    assert m["tuple_match_root"] == 0.5
+    assert m["tuple_match_full"] == 0.0
     assert m["no_event_specificity"] == 0.5
     assert "plover_accuracy" not in m and "tuple_f1_plover" not in m
 
@@ -174,6 +177,20 @@ def test_strict_tuples_and_reciprocal_and_generic_igo() -> None:
     assert m["tuple_f1_full"] == 1.0
     assert m["source_country_accuracy"] == pytest.approx(2 / 3)  # the reversed gold event aligns badly
     assert m["event_accuracy"] == 1.0
+
+
+def test_joint_event_is_between_every_pair_of_parties() -> None:
+    # "The US, Russia and Switzerland met": gold lists all six ordered pairs.
+    pairs = [(a, b) for a in ("USA", "RUS", "CHE") for b in ("USA", "RUS", "CHE") if a != b]
+    items = [item("m", events=tuple(gev(cameo="040", src=(a,), tgt=(b,)) for a, b in pairs))]
+    joint = ev("040", source=[actor("USA")], target=[actor("RUS"), actor("CHE")], reciprocal=True)
+    m = score("x", "events", items, [res(events=[joint])]).metrics
+    assert m["tuple_recall_root"] == 1.0 and m["tuple_precision_root"] == 1.0
+    assert m["tuple_match_root"] == 1.0
+    one_way = ev("040", source=[actor("USA")], target=[actor("RUS"), actor("CHE")])
+    m = score("x", "events", items, [res(events=[one_way])]).metrics
+    assert m["tuple_recall_root"] == pytest.approx(2 / 6)
+    assert m["tuple_match_root"] == 0.0
 
 
 def test_status_accuracy() -> None:

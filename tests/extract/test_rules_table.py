@@ -53,7 +53,6 @@ KNOWN_GAPS: dict[str, str] = {
                   " JPN,PHL -> PHL",
     "coref-the-country": "pronoun/later mention not linked back ('The country' unresolved, no source)",
     "rep-quote": "pronoun/later mention not linked back ('our positions' in a quote not the speaker's country)",
-    "den-reported-not": "pronoun/later mention not linked back ('its troops' unresolved, no source)",
     # sources
     "multi-after": "source missing: participle clause 'After meeting X, Y flew' does not share Y as source",
     "rec-ongoing": "actor missing: Hamas not in the dictionaries; location Doha taken as the target",

@@ -63,6 +63,7 @@ class _Seen:
     sector: str | None
     role: bool = False
     subject: int = -1  # the sentence start, when the mention was a clause's subject
+    plural: bool = False  # named by a plural noun ("Armenian troops"), which "it" and "its" do not take up
 
 
 @dataclass(slots=True)
@@ -228,6 +229,12 @@ class ArticleActors:
                 country, name = found[1], found[0]
                 sector = sector if role is not None else None
         if country is None and person is None and org is None and role is not None:
+            # "Ankara said its jets struck ...": a possessive pronoun names the owner.
+            poss = next((c for c in head.children if c.dep_ == "poss" and c.lower_ in ("its", "their")), None)
+            owner = self._link_collective(poss) if poss is not None else None
+            if owner is not None and owner.country:
+                country, name = owner.country, owner.name
+        if country is None and person is None and org is None and role is not None:
             # "Rebels in Chad", "security forces in Guinea", "refugees from Sudan": people named by their
             # role take the country their own phrase places them in.
             located = self.located_in(head) or self._sent_by(head)
@@ -335,7 +342,7 @@ class ArticleActors:
         role = head.i in self.matches and self.matches[head.i].kind in ROLE_KINDS
         subject = sentence_bounds(head)[0] if head.dep_ in ("nsubj", "nsubjpass") else -1
         self.seen.append(_Seen(actor=actor, person=person, surname=surname, sector=actor.sector, role=role,
-                               subject=subject))
+                               subject=subject, plural=head.tag_ == "NNS"))
         return actor
 
     def _link_person(self, head: Any) -> Actor | None:
@@ -348,6 +355,9 @@ class ArticleActors:
         themselves up")."""
         earlier = [s for s in reversed(self.seen) if not s.person and s.actor.start < head.idx]
         chosen = None
+        if head.lower_ in ("it", "its", "itself"):
+            # "Azerbaijan said Armenian troops had shelled its positions": "its" is a state's, not the troops'.
+            earlier = [s for s in earlier if not s.plural] or earlier
         if head.lower_ in ("they", "them", "their", "themselves"):
             start = sentence_bounds(head)[0]
             chosen = next((s for s in earlier if s.subject == start), None)

@@ -28,11 +28,13 @@ computed depends on the dataset's task:
     ``status_accuracy`` compares statuses where the gold gives one.
 
     *Tuples.* Every event expands to ``(source, target, type)`` tuples (the product of
-    its sources and targets, ``-`` for none; a reciprocal predicted event adds the
-    reversed tuples). Micro precision/recall/F1 over items: ``tuple_*_root`` (countries
+    its sources and targets, ``-`` for none; a reciprocal predicted event is between every
+    pair of its parties, both ways). Micro precision/recall/F1 over items: ``tuple_*_root`` (countries
     and CAMEO root), ``tuple_*_full`` (countries and full CAMEO code),
     ``tuple_*_strict`` (country+sector codes and full CAMEO), ``tuple_*_plover``
-    (countries and PLOVER event), each where the gold has what it needs.
+    (countries and PLOVER event), each where the gold has what it needs. ``tuple_match_*``
+    is the share of coded items (gold with at least one tuple) whose gold tuples are all
+    among the predicted ones: "(source, target, root) match of coded sentences".
 
     *No event.* ``no_event_specificity`` is the share of "no event expected" items
     with no predicted event.
@@ -534,7 +536,9 @@ def _pred_tuples(event: Event, level: str, gold_countries: set[str]) -> set[tupl
     targets = [key(a) for a in event.target] or ["-"]
     out = {(s, t, etype) for s in sources for t in targets}
     if event.reciprocal:
-        out |= {(t, s, etype) for s in sources for t in targets}
+        # A joint event is between every pair of its parties ("the US, Russia and Switzerland met").
+        parties = [key(a) for a in (*event.source, *event.target)]
+        out |= {(a, b, etype) for i, a in enumerate(parties) for j, b in enumerate(parties) if i != j}
     return out
 
 
@@ -563,6 +567,7 @@ def _score_events(items: Sequence[GoldItem], results: Sequence[Result], errors: 
         if "plover" in levels:
             tuple_levels.append("plover")
     tuples = {lvl: [0, 0, 0] for lvl in tuple_levels}  # tp, predicted, gold
+    matched = {lvl: [0, 0] for lvl in tuple_levels}  # coded items whose gold tuples are all predicted, coded items
 
     for item, result in zip(items, results, strict=True):
         events = _ordered(result.events)
@@ -628,6 +633,9 @@ def _score_events(items: Sequence[GoldItem], results: Sequence[Result], errors: 
                 tuples[level][0] += len(gold_set & pred_set)
                 tuples[level][1] += len(pred_set)
                 tuples[level][2] += len(gold_set)
+                if gold_set:
+                    matched[level][1] += 1
+                    matched[level][0] += gold_set <= pred_set
 
     if primary in totals:
         metrics["event_accuracy"] = _ratio(correct[primary], totals[primary])
@@ -649,6 +657,8 @@ def _score_events(items: Sequence[GoldItem], results: Sequence[Result], errors: 
     for level in tuple_levels:
         tp, n_pred, n_gold = tuples[level]
         _prf(metrics, "tuple", level, tp, n_pred, n_gold)
+        if matched[level][1]:
+            metrics[f"tuple_match_{level}"] = _ratio(*matched[level])
     if no_event[1]:
         metrics["no_event_specificity"] = _ratio(*no_event)
     report.counts["gold_events"] = len(gold_events)

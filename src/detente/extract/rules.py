@@ -185,7 +185,50 @@ class RulesExtractor:
             # A statement to no one in particular is kept only when it is all the sentence says (or is
             # about the event the sentence names).
             events = [e for e in events if not e.evidence.endswith(" +untargeted") or id(e) in topical]
-        return events
+        return events + self._accusations(events, tokens, article, actors)
+
+    def _accusations(self, events: list[Event], tokens: Mapping[int, Any], article: Article,
+                     actors: ArticleActors) -> list[Event]:
+        """"The US said Iraq had attacked its neighbour": the reported attack is coded as told, and a state
+        (or a party, a group, an organisation) telling of another's attack also accuses it (CAMEO 112). Told
+        of by its own side ("Ankara said its jets struck PKK positions"), or by no one known, it is not."""
+        out: list[Event] = []
+        for e in events:
+            tok = tokens.get(e.trigger.start)
+            if tok is None or tok.pos_ != "VERB" or e.cameo.root not in _AGGRESSION_ROOTS or e.status not in (
+                    "occurred", "ongoing"):
+                continue
+            accused = [a for a in e.source if a.country or (a.code or "").startswith(TRANSNATIONAL)]
+            if not accused or any(a.sector == "UAF" for a in accused):
+                continue
+            clause = tok
+            while clause.dep_ == "conj" and clause.head.i != clause.i:
+                clause = clause.head
+            verb = clause.head
+            if clause.dep_ != "ccomp" or verb.lemma_.lower() not in _ALLEGING or _has_neg(verb):
+                continue
+            speaker = [a for a in self._verb_source(verb, actors) if a.country and a.sector in _ACCUSERS]
+            if verb.lemma_.lower() in SPEECH - _CHARGING:
+                # Plain telling accuses when the state itself tells it ("Iraq said ..."), a watchdog does
+                # ("Human Rights Watch said"), or the victims' side does ("Palestinian officials said Israeli
+                # bulldozers demolished Palestinian homes"); not sources or officials who only report it.
+                victims = {a.country for a in e.target if a.country}
+                speaker = [a for a in speaker if a.sector in (None, "IGO", "NGO") or a.country in victims]
+            countries = {a.country for a in accused}
+            if not speaker or any(a.country in countries for a in speaker) or any(
+                    o.trigger.start == verb.idx and o.cameo.root == "11" for o in (*events, *out)):
+                continue  # (one accusation per telling: "claimed ISIL had attacked Iraq and taken Mosul")
+            code = "112"
+            trigger = Span(start=verb.idx, end=verb.idx + len(verb.text), text=verb.text)
+            key = "|".join([article.id, str(trigger.start), code, ",".join(a.code or "" for a in speaker),
+                            ",".join(a.code or "" for a in accused)])
+            plover = codes.plover_for_cameo(code) or Plover(event="", mode=None)
+            out.append(replace(
+                e, id=hashlib.blake2b(key.encode(), digest_size=10).hexdigest(), trigger=trigger,
+                source=tuple(speaker), target=tuple(accused), cameo=codes.cameo(code), plover=plover,
+                status="occurred", negated=False, reciprocal=False,
+                evidence=f"{e.evidence} +told-by-accuser"))
+        return out
 
     # -- verbs ----------------------------------------------------------------------------------
     def _verb(self, tok: Any, preds: tuple[Predicate, ...], actors: ArticleActors) -> _Found | None:
@@ -383,6 +426,10 @@ class RulesExtractor:
                     tok.head.lower_ in ("for", "in", "to", "into")):
                 # "Farmers gathered for a rally", "joined in the protest".
                 source = self._verb_source(tok.head.head, actors)
+            if not target and tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.head.lemma_.lower() in (
+                    "engage", "draw", "involve", "embroil", "lock"):
+                # "Rebels engaged the peacekeepers in a firefight": whom the verb engages is the target.
+                target = next((actors.resolve_group(c) for c in tok.head.head.children if c.dep_ == "dobj"), [])
             if not source and not target and not (pred.cameo[:2] in _THREAT_FOR_ROOT and _condition_of(tok)) and (
                     pred.cameo[:2] not in _PLACED_ROOTS or tok.dep_ not in _SUBJ):
                 continue  # (a protest or an attack that is what the sentence is about may still be placed)
@@ -579,8 +626,23 @@ class RulesExtractor:
                         ",".join(a.code or "" for a in target)])
         if not source and code[:2] in ("18", "19", "20") and _killed_by_nature(trig):
             return None  # "a fire killed forty people": no one did it
+        if target and not source and code[:2] in ("18", "19", "20") and f.trigger.pos_ == "VERB":
+            # "Four children were killed in Israeli tank shelling": the attack's own modifier names the attacker.
+            for weapon in _doers(f.trigger):
+                if weapon.lemma_.lower() in _WEAPONS:
+                    owners = [a for a in self._modifier_actors(weapon, ("poss", "amod", "compound"), actors)
+                              if a.country or (a.code or "").startswith(TRANSNATIONAL)]
+                    if owners:
+                        source, evidence = owners, evidence + " +weapon-owner"
+                        break
         # Where: the clause's place phrase, ambiguous names settled by the countries seen so far.
         place = event_place(trig, Gazetteer.load(), countries=actors.countries())
+        if place is None and trig.pos_ == "VERB":
+            # "were killed in Israeli tank shelling in the east of Gaza": the place may sit on a participle clause.
+            for clause in (c for c in trig.children if c.dep_ == "advcl" and c.tag_ == "VBG"):
+                place = event_place(clause, Gazetteer.load(), countries=actors.countries())
+                if place is not None:
+                    break
         if place is None and trig.pos_ == "NOUN" and trig.dep_ in _SUBJ and trig.head.pos_ == "VERB":
             place = event_place(trig.head, Gazetteer.load(), countries=actors.countries())  # "protests erupted in X"
         if place is None and target and not source and code[:2] in ("18", "19", "20"):
@@ -735,6 +797,13 @@ def _about_event(statement: Event, other: Event, tokens: Mapping[int, Any]) -> b
     return False
 
 
+# Reported acts that accuse their doer when another state tells of them, the verbs that tell, and who accuses.
+_AGGRESSION_ROOTS = frozenset({"15", "16", "17", "18", "19", "20"})
+_CHARGING = frozenset({"claim", "allege", "charge", "maintain", "contend", "insist"})
+_ALLEGING = SPEECH | _CHARGING
+_ACCUSERS = frozenset({None, "GOV", "MIL", "LEG", "JUD", "COP", "SPY", "PTY", "REB", "OPP", "IGO", "NGO", "SEP",
+                       "INS", "UAF"})
+
 _DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "their", "his", "her", "our"})
 
 
@@ -865,9 +934,11 @@ def _slot_heads(tok: Any, slot: str, exclude: Any) -> list[Any]:
                 # "deployed close to the border", "next to"
                 out += [g for p in c.children if p.dep_ == "prep" and p.lower_ == "to"
                         for g in p.children if g.dep_ == "pobj"]
-        # "talks with Russia" may also attach the preposition to the object noun.
+        # "talks with Russia" may also attach the preposition to the object noun (and a "to" to the object the
+        # pattern named: "advised against travel to Tunisia").
         if not out:
-            for obj in (c for c in tok.children if c.dep_ == "dobj"):
+            for obj in (*(c for c in tok.children if c.dep_ == "dobj"),
+                        *([exclude] if exclude is not None and slot == "to" else [])):
                 for c in obj.children:
                     if c.dep_ == "prep" and c.lower_ == slot:
                         out += [g for g in c.children if g.dep_ == "pobj"]
@@ -1029,7 +1100,8 @@ _NOT_ATTACKS = frozenset({"fire", "blaze", "crash", "accident", "flood", "floodi
 _WEAPONS = frozenset({"bomb", "bombing", "bomber", "explosive", "device", "ied", "mine", "landmine", "grenade", "rocket",
                       "missile", "shell", "mortar", "shelling", "attack", "strike", "airstrike", "raid", "blast",
                       "explosion", "gunfire", "bullet", "shot", "drone", "artillery", "ambush", "assault", "gunman",
-                      "sniper", "car", "vehicle", "truck", "motorcycle"})
+                      "sniper", "car", "vehicle", "truck", "motorcycle", "tank", "warplane", "jet", "helicopter",
+                      "gunship", "aircraft", "bombardment", "barrage", "crossfire", "offensive", "airstrikes"})
 
 
 def _weapon_nouns(trigger: Any) -> list[Any]:
