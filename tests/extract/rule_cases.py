@@ -755,6 +755,16 @@ CASES: list[Case] = [
          "112", "occurred", tags=("reported",), note="claimed that X did Y: an accusation"),
     Case("poss-pronoun-owner", "Ankara said its jets struck PKK positions in northern Iraq.", {"TUR"}, {"TUR"}, "19",
          "occurred", tags=("coref", "metonym"), note="'its jets': Ankara's, not Iraq's"),
+    Case("force-out", "Sudanese soldiers forced out hundreds of Eritrean refugees from a camp near Kassala.", {"SDN"},
+         {"ERI"}, "174", "occurred", tags=("basic", "demonym"), note="force out: expel"),
+    Case("contribute-troops", "Ghana is ready to contribute 800 troops to a peacekeeping force in Mali.", {"GHA"},
+         {"MLI"}, "03", "intended", tags=("locative",), note="contribute troops to a force in X: intent to aid X"),
+    Case("place-authority", "Two French reporters were detained in Tehran on Monday.", {"IRN"}, {"FRA"}, "173",
+         "occurred", tags=("passive", "locative"), note="detained in X with no agent: X's state detained them"),
+    Case("nested-owner", "Japan opposed an extension of the mandate for the observer mission in Sudan.", {"JPN"},
+         {"SDN"}, "11", "occurred", tags=("owner",), note="the owner of an object inside the object"),
+    Case("title-of-person", "Prince Omar Haddad of Jordan said he would visit Baghdad next week.", {"JOR"}, {"IRQ"},
+         "042", ("intended", "scheduled"), tags=("title", "coref"), note="a titled person of a country; 'he' links back"),
     # A definite event noun with no party of its own points back to the article's earlier event.
     Case("coref-conversation", "The Chilean and Argentine foreign ministers spoke by phone on Monday. Chile's "
          "minister said afterwards that she was satisfied with the conversation.", {"CHL"}, {"ARG"}, "051",
@@ -838,6 +848,8 @@ FORBIDDEN: list[Forbidden] = [
               {"TUR"}, R({"11"}), note="a state telling of its own strike accuses no one"),
     Forbidden("no-sources-accusation", "Fighters shelled Juba on Sunday, relief officials in Nairobi said.", {"KEN"},
               set(), R({"11"}), note="officials who only report an attack do not accuse"),
+    Forbidden("no-broker-party", "Armenia and Azerbaijan signed a Russian-brokered ceasefire.", {"RUS"}, set(),
+              R({"05", "08"}), note="the broker of a deal is not a party to it"),
     Forbidden("no-return-travel", "Iranian and Saudi negotiators return to Baghdad this week for more talks.",
               {"IRN"}, set(), R({"08"}), note="returning to a city is travel: nothing is handed back"),
 ]

@@ -46,9 +46,7 @@ KNOWN_GAPS: dict[str, str] = {
     "rep-claimed": "city not in the gazetteer (Belgorod -> no target)",
     # later mentions, pronouns and possessives
     "coref-he-pledged": "pronoun/later mention not linked back ('He' resolved to Zelensky, not the Polish minister)",
-    "coref-the-minister": "pronoun/later mention not linked back ('the minister' resolved to China)",
     "coref-surname-criticize": "pronoun/later mention not linked back ('Souza' unresolved, no source)",
-    "coref-she": "pronoun/later mention not linked back ('She' unresolved, no source)",
     "coref-they": "pronoun/later mention not linked back ('They' resolved to the Philippines only); met coded"
                   " JPN,PHL -> PHL",
     "coref-the-country": "pronoun/later mention not linked back ('The country' unresolved, no source)",

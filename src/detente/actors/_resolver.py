@@ -95,6 +95,8 @@ class ArticleActors:
         for child in head.children:
             if child.dep_ in _NOT_NP:
                 continue
+            if child.dep_ == "poss" and head.lemma_.lower() in _RELATIONAL:
+                continue  # "Israel's militia ally", "Iran's proxies": the possessor is the other side
             if child.dep_ == "prep" and child.lower_ != "of":
                 # Keep a preposition that is part of a dictionary name ("Organization for Security ...").
                 if child.i not in self.matches or self.matches[child.i] is not self.matches.get(head.i):
@@ -221,7 +223,8 @@ class ArticleActors:
                 sector = role.sector or sector
             if role.kind == "person_role" or role.kind == "title":
                 # "the chancellor", "President X": one person ("she" can link back to them).
-                is_person = is_person or role.start <= head.i < role.end or role.kind == "person_role"
+                is_person = is_person or role.start <= head.i < role.end or role.kind == "person_role" or (
+                    role.kind == "title" and head.ent_type_ == "PERSON")  # "King Hassan of Morocco"
         if country is None and person is None and org is None and self.place_country is not None and (
                 head.ent_type_ in ("GPE", "LOC", "FAC") or (head.pos_ == "PROPN" and head.ent_type_ == "")):
             found = self.place_country(self._ent_text(head), self.countries())
@@ -315,8 +318,10 @@ class ArticleActors:
         """The one state named in ``head``'s sentence (by name, adjective, demonym, capital or metonym)."""
         key = start, end = sentence_bounds(head)
         if key not in self._sentence_countries:
+            # (not the other side of a tie: "a commander of Iran's militia ally")
             found = {m.country for i in range(start, end) if (m := self.matches.get(i)) is not None
-                     and m.kind in _PLACE_KINDS and m.country and len(m.country) == 3}
+                     and m.kind in _PLACE_KINDS and m.country and len(m.country) == 3
+                     and not (self.doc[i].dep_ == "poss" and self.doc[i].head.lemma_.lower() in _RELATIONAL)}
             self._sentence_countries[key] = next(iter(found)) if len(found) == 1 else None
         return self._sentence_countries[key]
 
@@ -558,9 +563,14 @@ def _inside_longer_name(doc: Any, start: int, end: int, entity_of: dict[int, Any
     return bool(nxt.dep_ in ("compound", "flat") or (doc[end - 1].dep_ == "compound" and doc[end - 1].head.i == nxt.i))
 
 
+#: Nouns naming someone by their tie to another ("Israel's ally"): the possessor is not who they are.
+_RELATIONAL = frozenset({"ally", "partner", "proxy", "neighbor", "neighbour", "rival", "enemy", "foe", "adversary",
+                         "client", "patron", "backer", "sponsor", "friend", "surrogate"})
+
 #: "X-backed militias": words after a name and a hyphen that make it a sponsor or ally, not the owner.
 _AFFILIATIONS = frozenset({"backed", "linked", "allied", "affiliated", "aligned", "inspired", "supported", "sponsored",
-                           "funded", "armed", "trained", "friendly", "leaning", "oriented", "sympathizing"})
+                           "funded", "armed", "trained", "friendly", "leaning", "oriented", "sympathizing", "brokered",
+                           "mediated", "sanctioned", "approved", "monitored", "supervised"})
 
 
 def _case_sensitive(surface: str) -> bool:

@@ -662,6 +662,13 @@ class RulesExtractor:
                           for a in _place_actor(place, sent, article.text)]
                 if source:
                     evidence += " +unidentified-attacker"
+            if target and not source and code[:2] in ("09", "17") and trig.pos_ == "VERB" and (
+                    _passive_participle(trig) or any(c.dep_ in ("nsubjpass", "auxpass") for c in trig.children)):
+                # "A US national has been put under investigation in Italy", "two reporters were detained in
+                # Tehran": an arrest or an inquiry with no one named is the state's where it happens.
+                source = _place_actor(place, sent, article.text)
+                if source:
+                    evidence += " +place-authority"
             if source and not target and code[:2] in _DOMESTIC_ROOTS:
                 # "Kurds demonstrated in Kirkuk", "lifted the curfew in Darfur": a protest, a concession or a
                 # crackdown with no one named is aimed at the state where it happens.
@@ -1164,6 +1171,9 @@ def _object_owner(obj: Any, actors: ArticleActors, source: list[Actor], depth: i
     "aid to refugees from Liberia"."""
     if obj.i in actors.matches or depth <= 0:
         group = actors.resolve_group(obj) if obj.i in actors.matches else []
+        if not group and obj.pos_ == "NOUN":
+            located = actors.located_in(obj)  # "the observer mission in Sudan"
+            group = [located] if located is not None else []
         return [a for a in group if all(a.code != s.code for s in source)]
     found: list[Actor] = []
     later: list[Any] = []
@@ -1178,6 +1188,9 @@ def _object_owner(obj: Any, actors: ArticleActors, source: list[Actor], depth: i
         for head in heads:
             if child.dep_ in ("prep", "agent", "poss"):
                 group = actors.resolve_group(head)
+                if not group and child.dep_ == "prep" and depth > 1:
+                    # "an extension of the mandate for the peacekeeping force in Lebanon": whose the inner thing is.
+                    group = _object_owner(head, actors, source, depth - 1)
             else:  # an adjective or a noun modifier owns only by naming someone ("Indian", not "official")
                 group = [a for a in _mention_actors(head, actors) if a.country or head.i not in actors.matches
                          or actors.matches[head.i].kind not in ROLE_KINDS]
