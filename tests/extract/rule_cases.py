@@ -765,6 +765,12 @@ CASES: list[Case] = [
          {"SDN"}, "11", "occurred", tags=("owner",), note="the owner of an object inside the object"),
     Case("title-of-person", "Prince Omar Haddad of Jordan said he would visit Baghdad next week.", {"JOR"}, {"IRQ"},
          "042", ("intended", "scheduled"), tags=("title", "coref"), note="a titled person of a country; 'he' links back"),
+    Case("force-out-of", "Indonesia forced the UN refugee agency out of the country.", {"IDN"}, {"UNHCR"}, "174",
+         "occurred", tags=("igo", "prep"), note="force X out of: expel"),
+    Case("up-to-count", "Gunmen kidnapped up to 20 Chinese engineers near Peshawar.", {"PAK"}, {"CHN"}, "18",
+         "occurred", tags=("demonym", "locative"), note="'up to N' object; gunmen are of the place, not the victims'"),
+    Case("people-of-place", "The Serbs of northern Kosovo demanded autonomy from Pristina.", {"XKX"}, {"XKX"}, "10",
+         "occurred", tags=("demonym", "metonym"), note="a people of another state is that state's ethnic group"),
     # A definite event noun with no party of its own points back to the article's earlier event.
     Case("coref-conversation", "The Chilean and Argentine foreign ministers spoke by phone on Monday. Chile's "
          "minister said afterwards that she was satisfied with the conversation.", {"CHL"}, {"ARG"}, "051",

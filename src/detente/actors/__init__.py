@@ -2,7 +2,15 @@
 
 from ._dictionary import TRANSNATIONAL, ActorDictionary, Entry
 from ._people import People, Tenure
-from ._resolver import ROLE_KINDS, ActorResolver, ArticleActors, Mention, mention_actor, sentence_bounds
+from ._resolver import (
+           RELATIONAL,
+           ROLE_KINDS,
+           ActorResolver,
+           ArticleActors,
+           Mention,
+           mention_actor,
+           sentence_bounds,
+)
 
-__all__ = ["ROLE_KINDS", "TRANSNATIONAL", "ActorDictionary", "ActorResolver", "ArticleActors", "Entry", "Mention", "People", "Tenure", "mention_actor",
+__all__ = ["RELATIONAL", "ROLE_KINDS", "TRANSNATIONAL", "ActorDictionary", "ActorResolver", "ArticleActors", "Entry", "Mention", "People", "Tenure", "mention_actor",
            "sentence_bounds"]

@@ -95,7 +95,7 @@ class ArticleActors:
         for child in head.children:
             if child.dep_ in _NOT_NP:
                 continue
-            if child.dep_ == "poss" and head.lemma_.lower() in _RELATIONAL:
+            if child.dep_ == "poss" and head.lemma_.lower() in RELATIONAL:
                 continue  # "Israel's militia ally", "Iran's proxies": the possessor is the other side
             if child.dep_ == "prep" and child.lower_ != "of":
                 # Keep a preposition that is part of a dictionary name ("Organization for Security ...").
@@ -199,6 +199,17 @@ class ArticleActors:
         org = appos_org or next((m for m in mentions if m.kind in _ORG_KINDS), None)
         place = next((m for m in mentions if m.kind in _PLACE_KINDS), None)
         head_mention = self.matches.get(head.i)
+        if head_mention is not None and head_mention.kind == "demonym" and head.tag_ in ("NNS", "NNPS"):
+            # "the Albanians of southern Serbia", "Hungarians in Romania": a people living in another state are
+            # that state's ethnic group (CAMEO ETH), like "ethnic Albanians".
+            for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "in")):
+                home = next((self.matches.get(g.i) for g in prep.children if g.dep_ == "pobj"), None)
+                if home is not None and home.kind in _PLACE_KINDS and home.country and len(home.country) == 3 and (
+                        home.country != head_mention.country):
+                    actor = Actor(text=span.text, start=span.start_char, end=span.end_char,
+                                  name=f"ethnic {head.text}", country=home.country, sector="ETH",
+                                  code=home.country + "ETH")
+                    return self._remember(actor, False, head)
         roles = [m for m in mentions if m.kind in ROLE_KINDS]
         if head_mention is None and head.pos_ == "NOUN":
             # "military cooperation", "police reform": a role word modifying a thing is not an actor.
@@ -253,9 +264,10 @@ class ArticleActors:
                 linked_role = self._link_role(role.sector)
                 if linked_role is not None:
                     country = linked_role.country
-                elif role.sector not in ("IGO", "NGO"):
+                elif role.sector not in ("IGO", "NGO") and not (role.sector == "UAF" and head.dep_ == "nsubj"):
                     # "President Dos Santos conceded to demands from UNITA to reform Angola's courts": someone
-                    # known only by role, in a sentence about one state, belongs to it.
+                    # known only by role, in a sentence about one state, belongs to it. (Not gunmen who act:
+                    # "Gunmen kidnapped Chinese engineers" names their victims' state.)
                     country = self._sentence_country(head)
             if country is None and sector is None:
                 return None
@@ -321,7 +333,7 @@ class ArticleActors:
             # (not the other side of a tie: "a commander of Iran's militia ally")
             found = {m.country for i in range(start, end) if (m := self.matches.get(i)) is not None
                      and m.kind in _PLACE_KINDS and m.country and len(m.country) == 3
-                     and not (self.doc[i].dep_ == "poss" and self.doc[i].head.lemma_.lower() in _RELATIONAL)}
+                     and not (self.doc[i].dep_ == "poss" and self.doc[i].head.lemma_.lower() in RELATIONAL)}
             self._sentence_countries[key] = next(iter(found)) if len(found) == 1 else None
         return self._sentence_countries[key]
 
@@ -564,7 +576,7 @@ def _inside_longer_name(doc: Any, start: int, end: int, entity_of: dict[int, Any
 
 
 #: Nouns naming someone by their tie to another ("Israel's ally"): the possessor is not who they are.
-_RELATIONAL = frozenset({"ally", "partner", "proxy", "neighbor", "neighbour", "rival", "enemy", "foe", "adversary",
+RELATIONAL = frozenset({"ally", "partner", "proxy", "neighbor", "neighbour", "rival", "enemy", "foe", "adversary",
                          "client", "patron", "backer", "sponsor", "friend", "surrogate"})
 
 #: "X-backed militias": words after a name and a hyphen that make it a sponsor or ally, not the owner.

@@ -19,7 +19,15 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import codes
-from ..actors import ROLE_KINDS, TRANSNATIONAL, ActorResolver, ArticleActors, mention_actor, sentence_bounds
+from ..actors import (
+    RELATIONAL,
+    ROLE_KINDS,
+    TRANSNATIONAL,
+    ActorResolver,
+    ArticleActors,
+    mention_actor,
+    sentence_bounds,
+)
 from ..errors import DataError
 from ..model import Actor, Article, Event, Plover, SentenceRef, Span
 from ..registry import extractors
@@ -233,7 +241,8 @@ class RulesExtractor:
     # -- verbs ----------------------------------------------------------------------------------
     def _verb(self, tok: Any, preds: tuple[Predicate, ...], actors: ArticleActors) -> _Found | None:
         particles = {c.lemma_.lower() for c in tok.children if c.dep_ == "prt" or (
-            c.dep_ == "advmod" and c.lower_ in ("out", "down", "up", "off", "back", "away", "over", "in"))}
+            c.dep_ == "advmod" and c.lower_ in ("out", "down", "up", "off", "back", "away", "over", "in")) or (
+            c.dep_ == "prep" and c.lower_ == "out" and any(g.lower_ == "of" for g in c.children))}  # "out of"
         # A preposition that only introduces a date ("met on Monday") does not select a pattern.
         preps = {c.lower_ for c in tok.children if c.dep_ in ("prep", "agent", "dative") and not any(
             g.dep_ == "pobj" and g.ent_type_ in ("DATE", "TIME") for g in c.children)}
@@ -910,6 +919,11 @@ def _slot_heads(tok: Any, slot: str, exclude: Any) -> list[Any]:
     out: list[Any] = []
     if slot == "dobj":
         out = [c for c in tok.children if c.dep_ in ("dobj",) and (exclude is None or c.i != exclude.i)]
+        if not out:
+            # "kidnapped up to 16 Russian advisers": the parser hangs the counted object on "up to".
+            out = [g for c in tok.children if c.lower_ == "up" and c.dep_ in ("prt", "advmod", "prep")
+                   for p in c.children if p.dep_ == "prep" and p.lower_ == "to"
+                   for g in p.children if g.dep_ == "pobj" and any(n.dep_ == "nummod" for n in g.children)]
         if exclude is not None and exclude.dep_ == "pobj":
             out += [c for c in tok.children if c.dep_ == "dobj"]
     elif slot == "iobj":
@@ -1179,6 +1193,8 @@ def _object_owner(obj: Any, actors: ArticleActors, source: list[Actor], depth: i
     later: list[Any] = []
     for child in obj.children:
         heads = []
+        if child.dep_ == "poss" and obj.lemma_.lower() in RELATIONAL:
+            continue  # "Israel's militia ally" is not Israel's
         if child.dep_ in ("poss", "compound", "amod", "nmod"):
             heads = [child]
         elif child.dep_ in ("prep", "agent") and child.lower_ in ("by", "from", "of"):
