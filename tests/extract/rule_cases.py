@@ -771,6 +771,10 @@ CASES: list[Case] = [
          "occurred", tags=("demonym", "locative"), note="'up to N' object; gunmen are of the place, not the victims'"),
     Case("people-of-place", "The Serbs of northern Kosovo demanded autonomy from Pristina.", {"XKX"}, {"XKX"}, "10",
          "occurred", tags=("demonym", "metonym"), note="a people of another state is that state's ethnic group"),
+    Case("demand-clause-on-verb", "The WHO reiterated its demand that Egypt reopen the Rafah crossing.", {"WHO"},
+         {"EGY"}, "10", "occurred", tags=("igo", "owner"), note="a noun's that-clause the parser hangs on the verb"),
+    Case("proposal-owner", "Hamas rejected an invitation to attend a meeting of Palestinian factions in Cairo.",
+         {"PSE"}, {"PSE"}, "12", "occurred", tags=("owner",), note="whom an invitation's act concerns"),
     # A definite event noun with no party of its own points back to the article's earlier event.
     Case("coref-conversation", "The Chilean and Argentine foreign ministers spoke by phone on Monday. Chile's "
          "minister said afterwards that she was satisfied with the conversation.", {"CHL"}, {"ARG"}, "051",
@@ -856,6 +860,8 @@ FORBIDDEN: list[Forbidden] = [
               set(), R({"11"}), note="officials who only report an attack do not accuse"),
     Forbidden("no-broker-party", "Armenia and Azerbaijan signed a Russian-brokered ceasefire.", {"RUS"}, set(),
               R({"05", "08"}), note="the broker of a deal is not a party to it"),
+    Forbidden("no-demand-makes-compatriots", "The British foreign secretary said the rebels in Yemen must lay down "
+              "their arms.", set(), {"GBR"}, R({"10"}), note="whom a minister makes demands of is not his compatriot"),
     Forbidden("no-return-travel", "Iranian and Saudi negotiators return to Baghdad this week for more talks.",
               {"IRN"}, set(), R({"08"}), note="returning to a city is travel: nothing is handed back"),
 ]

@@ -272,7 +272,7 @@ class RulesExtractor:
             obj_tok = None
             if pred.objects:
                 obj_tok = next((o for o in objects if o.lemma_.lower() in pred.objects), None)
-                if obj_tok is None and not any(c.dep_ == "dobj" for c in tok.children):
+                if obj_tok is None and not pred.prep and not any(c.dep_ == "dobj" for c in tok.children):
                     # "troops deployed near the border", parsed with the troops as subject.
                     subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
                     if subj is not None and subj.lemma_.lower() in pred.objects and subj.pos_ == "NOUN":
@@ -417,8 +417,10 @@ class RulesExtractor:
             target = self._slots(tok, pred.target, actors, multi=True) if pred.target else []
             if not target and pred.cameo[:2] in ("10", "11", "12", "13"):
                 # "its demand that Israel ease restrictions", "warnings that Iran would ...": the clause's subject.
-                for clause in (c for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl") and any(
-                        g.dep_ == "mark" and g.lower_ == "that" for g in c.children)):
+                # ("reiterated its demand that Israel ease ...": the parser may hang the clause on the verb.)
+                governor = [tok.head] if tok.dep_ == "dobj" and tok.head.pos_ == "VERB" else []
+                for clause in (c for h in (tok, *governor) for c in h.children if c.dep_ in ("acl", "ccomp", "relcl")
+                               and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)):
                     subj = next((g for g in clause.children if g.dep_ in _SUBJ), None)
                     target = actors.resolve_group(subj) if subj is not None else []
                     if target:
@@ -713,7 +715,8 @@ class RulesExtractor:
                 evidence += " +home-target"
         # "Egyptian police opened fire on demonstrators": the people police, courts and governments act on
         # (named only by their role) are of the same country.
-        for mine, other in ((source, target), (target, source)):
+        for mine, other in ((source, target), (target, source)) if code[:2] not in _SPOKEN_ROOTS else ():
+            # (not words: a foreign minister's demand on "the rebels" does not make them his country's)
             states = {a.country for a in other if a.country and a.sector in _DOMESTIC_SECTORS}
             if len(states) == 1 and any(not a.country and a.sector for a in mine) and all(
                     a.sector != "UAF" for a in mine):  # (whoever attacked soldiers is not of their country)
@@ -820,6 +823,9 @@ _ALLEGING = SPEECH | _CHARGING
 _ACCUSERS = frozenset({None, "GOV", "MIL", "LEG", "JUD", "COP", "SPY", "PTY", "REB", "OPP", "IGO", "NGO", "SEP",
                        "INS", "UAF"})
 
+_PROPOSALS = frozenset({"invitation", "offer", "proposal", "plan", "request", "call", "bid", "demand", "appeal",
+                        "initiative", "suggestion", "ultimatum", "order", "decision"})
+_SPOKEN_ROOTS = frozenset({"01", "02", "10", "11", "12", "13"})
 _DEFINITE = frozenset({"the", "this", "that", "these", "those", "its", "their", "his", "her", "our"})
 
 
@@ -1201,6 +1207,9 @@ def _object_owner(obj: Any, actors: ArticleActors, source: list[Actor], depth: i
             heads = [g for g in child.children if g.dep_ == "pobj"]
         elif child.dep_ == "prep" and child.lower_ in _ABOUT_PREPS:
             later.extend(g for g in child.children if g.dep_ == "pobj")
+        elif child.dep_ == "acl" and child.pos_ == "VERB" and obj.lemma_.lower() in _PROPOSALS:
+            # "an invitation to attend a meeting of Palestinian factions": what the object asks to be done.
+            later.extend(g for g in child.children if g.dep_ == "dobj")
         for head in heads:
             if child.dep_ in ("prep", "agent", "poss"):
                 group = actors.resolve_group(head)
