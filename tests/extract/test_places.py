@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from detente.extract.places import Gazetteer, PlaceCandidate, event_place
+from detente.errors import DataError
+from detente.extract.places import Gazetteer, PlaceCandidate, _subnational, event_place
 from detente.model import Place
 
 
@@ -114,6 +115,38 @@ def test_seats_of_government_and_regions(gazetteer: Gazetteer) -> None:
     assert europe is not None and europe.kind == "region" and europe.country is None
     gaza = gazetteer.resolve("Gaza")
     assert gaza is not None and (gaza.name, gaza.country, gaza.kind) == ("Gaza", "PSE", "region")
+
+
+@pytest.mark.parametrize(("name", "countries", "iso3"), [
+    ("Darfur", (), "SDN"),
+    ("Golan Heights", (), "SYR"),
+    ("Donetsk Oblast", (), "UKR"),
+    ("Donetsk region", (), "UKR"),
+    ("Helmand", (), "AFG"),
+    ("Idlib province", (), "SYR"),
+    ("Punjab", ("IND",), "IND"),
+    ("Punjab", ("PAK",), "PAK"),
+    ("Montenegro province", (), "MNE"),  # not in the data: tried again without "province"
+    ("Kandahar province", (), "AFG"),
+])
+def test_provinces_and_regions(gazetteer: Gazetteer, name: str, countries: tuple[str, ...], iso3: str) -> None:
+    cand = gazetteer.resolve(name, countries=countries)
+    assert cand is not None and cand.country == iso3
+
+
+def test_subnational_rows_are_validated() -> None:
+    known = frozenset({"SDN", "UKR"})
+    good = "name\tcountry\tkind\taliases\nDarfur\tSDN\tregion\tDarfur region|Darfour\n"
+    assert list(_subnational(known, good)) == [(("Darfur", "Darfur region", "Darfour"), "SDN", "region")]
+    for text, detail in [
+        ("name\tcountry\tkind\nDarfur\tSDN\tregion\n", "test.tsv:1:"),
+        ("name\tcountry\tkind\taliases\nDarfur\tSDN\tregion\n", "test.tsv:2:"),
+        ("name\tcountry\tkind\taliases\nDarfur\tXYZ\tregion\t\n", "unknown ISO3 'XYZ'"),
+        ("name\tcountry\tkind\taliases\nA\tSDN\tregion\t\nDarfur\tSDN\tvalley\t\n", "test.tsv:3: unknown kind"),
+    ]:
+        with pytest.raises(DataError, match=detail) as info:
+            list(_subnational(known, text, path="test.tsv"))
+        assert "test.tsv" in str(info.value)
 
 
 # -- the clause's place ------------------------------------------------------------------------

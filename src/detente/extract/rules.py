@@ -391,6 +391,8 @@ class RulesExtractor:
                         group = named
                 if not group and head.lemma_.lower() in ("border", "frontier"):
                     continue
+                if not group and head.pos_ == "PROPN" and head.ent_type_ == "PERSON" and head.i not in actors.matches:
+                    group = _city_misread_as_person(head)
                 if not group and head.pos_ == "NOUN" and head.i not in actors.matches:
                     # "delivered aid to a hospital in Baghdad", "shelled villages in Chad": what is acted on
                     # belongs to the country it lies in.
@@ -961,11 +963,14 @@ def _slot_heads(tok: Any, slot: str, exclude: Any) -> list[Any]:
                 # "deployed close to the border", "next to"
                 out += [g for p in c.children if p.dep_ == "prep" and p.lower_ == "to"
                         for g in p.children if g.dep_ == "pobj"]
-        # "talks with Russia" may also attach the preposition to the object noun (and a "to" to the object the
-        # pattern named: "advised against travel to Tunisia").
+        # "talks with Russia" may also attach the preposition to the object noun (and a "to", "against" or "at"
+        # to the object the pattern named: "advised against travel to Tunisia").
         if not out:
-            for obj in (*(c for c in tok.children if c.dep_ == "dobj"),
-                        *([exclude] if exclude is not None and slot == "to" else [])):
+            objs = [c for c in tok.children if c.dep_ == "dobj"]
+            if exclude is not None and slot in ("to", "against", "at"):
+                objs.append(exclude)
+            # ("launched artillery, mortar and rocket fire against the camps": on the last of the objects.)
+            for obj in (*objs, *(c for o in objs for c in o.conjuncts if c.i > o.i)):
                 for c in obj.children:
                     if c.dep_ == "prep" and c.lower_ == slot:
                         out += [g for g in c.children if g.dep_ == "pobj"]
@@ -1310,6 +1315,24 @@ def _clause_dates(trigger: Any, entity_of: dict[int, Any], bounds: tuple[int, in
             inside.append(ent)
     inside.sort(key=lambda e: abs(e.start - trigger.i))
     return inside
+
+
+def _city_misread_as_person(head: Any) -> list[Actor]:
+    """"Russian forces shelled Kharkiv": a one-word name the tagger calls a person, which no one in the
+    article bears and which is a city of half a million people or more, is the city (as its country)."""
+    ent = head.doc[head.i:head.i + 1]
+    if any(c.dep_ in ("compound", "flat") for c in head.children) or head.dep_ in ("compound", "flat"):
+        return []
+    if any(t.ent_type_ == "PERSON" and t.text == head.text and t.i != head.i for t in head.doc[:head.i]):
+        return []  # a surname met before
+    candidate = Gazetteer.load().resolve(head.text)
+    if candidate is None or candidate.country is None or candidate.kind != "city" or candidate.population < _BIG_CITY:
+        return []
+    return [Actor(text=ent.text, start=ent.start_char, end=ent.end_char, name=candidate.name,
+                  country=candidate.country, sector=None, code=candidate.country)]
+
+
+_BIG_CITY = 500_000
 
 
 def _place_country(name: str, countries: tuple[str, ...]) -> tuple[str, str] | None:
