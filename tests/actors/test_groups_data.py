@@ -12,6 +12,7 @@ import pytest
 
 from detente.actors import ActorResolver, ArticleActors
 from detente.actors._dictionary import SECTORS, TRANSNATIONAL, load_groups
+from detente.actors._resolver import _plural
 from detente.errors import DataError
 from detente.model import Actor
 
@@ -202,3 +203,25 @@ def test_an_ally_is_not_its_possessor(nlp: Any, resolver: ActorResolver, text: s
     subject = next(t for t in doc if t.dep_ in ("nsubj", "nsubjpass"))
     actor = ArticleActors(resolver=resolver, doc=doc, day=None).resolve(subject)
     assert actor is None or actor.country not in ("IRN", "RUS"), actor
+
+
+@pytest.mark.parametrize(("text", "country", "sector"), [
+    ("Azerbaijani opposition leaders postponed the rally.", "AZE", "OPP"),
+    ("Kenyan foreign ministers have met twice this year.", "KEN", "GOV"),
+    ("Nepalese rebel spokesmen denied the report.", "NPL", "REB"),
+])
+def test_plural_role_nouns_and_their_modifiers(nlp: Any, resolver: ActorResolver, text: str, country: str,
+                                               sector: str) -> None:
+    # Plurals of person roles are groups of that role; a generic holder ("leaders", "spokesmen") takes the
+    # sector of the role word before it.
+    actor = _subject(nlp, resolver, text)
+    assert (actor.country, actor.sector) == (country, sector)
+
+
+def test_plural_roles_are_derived() -> None:
+    assert _plural("foreign minister") == "foreign ministers"
+    assert _plural("spokesman") == "spokesmen"
+    assert _plural("deputy") == "deputies"
+    assert _plural("chief of staff") is None
+    assert _plural("witness") is None  # (ends in s: left alone)
+    assert _plural("church leader") == "church leaders"

@@ -216,6 +216,11 @@ class ArticleActors:
             roles = []
         role = head_mention if head_mention is not None and head_mention.kind in ROLE_KINDS else (
             roles[0] if roles else None)
+        if role is not None and role is head_mention and head.lemma_.lower() in _GENERIC_HOLDERS:
+            # "opposition leaders", "rebel spokesmen", "party officials": the modifier says whose they are.
+            modifier = next((m for m in roles if m is not role and m.sector and m.sector != role.sector
+                             and m.start < head.i), None)
+            role = modifier or role
         name: str | None = None
         country: str | None = None
         sector: str | None = None
@@ -473,9 +478,16 @@ class ActorResolver:
             if key not in table:
                 table[key] = make(surface)
 
-        for surface, entry in self.dictionary.terms():
+        terms = list(self.dictionary.terms())
+        known = {surface.lower() for surface, _ in terms}
+        for surface, entry in terms:
             if entry.kind in ROLE_KINDS:
                 add(surface, Mention(0, 0, entry.kind, None, entry.sector, entry.name))
+                many = _plural(surface) if entry.kind in ("person_role", "title") else None
+                if many is not None and many.lower() not in known:
+                    # "opposition leaders", "foreign ministers": several holders of a role are a group.
+                    known.add(many.lower())
+                    add(many, Mention(0, 0, "group", None, entry.sector, entry.name))
             else:
                 add(surface, Mention(0, 0, entry.kind, entry.country, entry.sector, entry.name))
         for term, code, name in _regions():
@@ -575,6 +587,10 @@ def _inside_longer_name(doc: Any, start: int, end: int, entity_of: dict[int, Any
     return bool(nxt.dep_ in ("compound", "flat") or (doc[end - 1].dep_ == "compound" and doc[end - 1].head.i == nxt.i))
 
 
+#: Role nouns that take the sector of a role word before them ("opposition leaders" are OPP).
+_GENERIC_HOLDERS = frozenset({"leader", "official", "member", "figure", "representative", "spokesman",
+                              "spokeswoman", "spokesperson", "head", "chief", "activist", "supporter"})
+
 #: Nouns naming someone by their tie to another ("Israel's ally"): the possessor is not who they are.
 RELATIONAL = frozenset({"ally", "partner", "proxy", "neighbor", "neighbour", "rival", "enemy", "foe", "adversary",
                          "client", "patron", "backer", "sponsor", "friend", "surrogate"})
@@ -583,6 +599,25 @@ RELATIONAL = frozenset({"ally", "partner", "proxy", "neighbor", "neighbour", "ri
 _AFFILIATIONS = frozenset({"backed", "linked", "allied", "affiliated", "aligned", "inspired", "supported", "sponsored",
                            "funded", "armed", "trained", "friendly", "leaning", "oriented", "sympathizing", "brokered",
                            "mediated", "sanctioned", "approved", "monitored", "supervised"})
+
+
+def _plural(term: str) -> str | None:
+    """The plural of a role term's last word ("foreign minister" -> "foreign ministers", "spokesman" ->
+    "spokesmen", "deputy" -> "deputies"); None for terms it cannot safely inflect ("chief of staff")."""
+    words = term.split()
+    last = words[-1] if words else ""
+    if not last.isalpha() or " of " in f" {term} " or last[-1:] == "s":
+        return None
+    lower = last.lower()
+    if lower.endswith("man"):
+        plural = last[:-3] + ("men" if last[-3:].islower() else "MEN")
+    elif lower.endswith("y") and lower[-2:-1] not in "aeiou":
+        plural = last[:-1] + "ies"
+    elif lower.endswith(("x", "z", "ch", "sh")):
+        plural = last + "es"
+    else:
+        plural = last + "s"
+    return " ".join([*words[:-1], plural])
 
 
 def _case_sensitive(surface: str) -> bool:
