@@ -775,6 +775,11 @@ CASES: list[Case] = [
          {"EGY"}, "10", "occurred", tags=("igo", "owner"), note="a noun's that-clause the parser hangs on the verb"),
     Case("proposal-owner", "Hamas rejected an invitation to attend a meeting of Palestinian factions in Cairo.",
          {"PSE"}, {"PSE"}, "12", "occurred", tags=("owner",), note="whom an invitation's act concerns"),
+    Case("complement-chain", "The Armenian army prepared to resume shelling Azerbaijani positions near Lachin.",
+         {"ARM"}, {"AZE"}, "15", "occurred", tags=("owner", "demonym"),
+         note="the target of an act two complements down"),
+    Case("denounced-as", "Belgium denounced as a grave violation Rwanda's expulsion of Belgian aid workers.",
+         {"BEL"}, {"RWA"}, "11", "occurred", tags=("owner",), note="'denounced as X Y': Y is what is denounced"),
     # A definite event noun with no party of its own points back to the article's earlier event.
     Case("coref-conversation", "The Chilean and Argentine foreign ministers spoke by phone on Monday. Chile's "
          "minister said afterwards that she was satisfied with the conversation.", {"CHL"}, {"ARG"}, "051",

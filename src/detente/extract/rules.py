@@ -307,8 +307,11 @@ class RulesExtractor:
                 # ("opened fire to disperse the demonstrators": a purpose clause names whom the act is aimed at.)
                 # (Someone the act names by country beats a bare role: "refused to send troops to Haiti".)
                 fallback: list[Actor] = []
-                for comp in (c for c in tok.children if c.pos_ == "VERB" and (c.dep_ == "xcomp" or (
-                        c.dep_ == "advcl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)))):
+                comps = [c for c in tok.children if c.pos_ == "VERB" and (c.dep_ == "xcomp" or (
+                    c.dep_ == "advcl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)))]
+                # ("prepared to resume shelling Albanian-held territory": through a chain of complements.)
+                comps += [g for c in comps for g in c.children if g.dep_ == "xcomp" and g.pos_ == "VERB"]
+                for comp in comps:
                     for slot in ("dobj", "to", "with", "against", "on", "from", "into", "for"):
                         found = self._slots(comp, (slot,), actors)
                         if found and any(a.country for a in found):
@@ -1184,6 +1187,11 @@ def _owned_objects(trigger: Any, consumed: Any) -> list[Any]:
     for act in acts:
         out.extend(g for c in act.children if c.dep_ == "prep" and c.lower_ in _ABOUT_PREPS
                    for g in c.children if g.dep_ == "pobj" and g not in out)
+        # "denounced as an ugly crime Serbia's suppression of ...": what is named after what it is called.
+        for prep in (c for c in act.children if c.dep_ == "prep" and c.lower_ == "as"):
+            named = [g for g in prep.children if g.dep_ == "pobj"]
+            out.extend(t for t in (*named[1:], *(a for g in named[:1] for a in g.children if a.dep_ == "appos"))
+                       if t not in out)
     return out
 
 
