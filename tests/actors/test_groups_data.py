@@ -12,7 +12,7 @@ import pytest
 
 from detente.actors import ActorResolver, ArticleActors
 from detente.actors._dictionary import SECTORS, TRANSNATIONAL, load_groups
-from detente.actors._resolver import _plural
+from detente.actors._resolver import _one_edit, _plural
 from detente.errors import DataError
 from detente.model import Actor
 
@@ -225,3 +225,26 @@ def test_plural_roles_are_derived() -> None:
     assert _plural("chief of staff") is None
     assert _plural("witness") is None  # (ends in s: left alone)
     assert _plural("church leader") == "church leaders"
+
+
+@pytest.mark.parametrize(("a", "b", "one"), [
+    ("afganistan", "afghanistan", True), ("ethopia", "ethiopia", True), ("quatar", "qatar", True),
+    ("phillipines", "philippines", False), ("nigeria", "nigera", True), ("nigreia", "nigeria", True),
+    ("niger", "nigeria", False), ("austria", "australia", False), ("sweden", "sweden", False),
+])
+def test_one_edit(a: str, b: str, one: bool) -> None:
+    assert _one_edit(a, b) is one
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("Afganistan rejected the offer.", "AFG"),
+    ("Ethopia agreed to the plan.", "ETH"),
+])
+def test_misspelt_state_names(nlp: Any, resolver: ActorResolver, text: str, country: str) -> None:
+    assert _subject(nlp, resolver, text).country == country
+
+
+def test_a_name_two_states_are_one_letter_from_is_not_guessed(resolver: ActorResolver) -> None:
+    assert resolver._misspelt("Austrailia") == "australia"
+    assert resolver._misspelt("Austrlia") is None  # Australia and Austria: two candidates, no guess
+    assert resolver._misspelt("Slovania") is None  # Slovakia and Slovenia

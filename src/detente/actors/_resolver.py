@@ -480,6 +480,11 @@ class ActorResolver:
 
         terms = list(self.dictionary.terms())
         known = {surface.lower() for surface, _ in terms}
+        # One-word names of states, their adjectives and demonyms, for misspellings ("Afganistan", "Ethopia").
+        self._spellings: dict[tuple[str, int], list[tuple[str, str]]] = {}
+        for surface, entry in terms:
+            if entry.kind in ("country", "adjective", "demonym") and surface.isalpha() and len(surface) >= _FUZZY_MIN:
+                self._spellings.setdefault((surface[0].lower(), len(surface)), []).append((surface.lower(), surface))
         for surface, entry in terms:
             if entry.kind in ROLE_KINDS:
                 add(surface, Mention(0, 0, entry.kind, None, entry.sector, entry.name))
@@ -535,7 +540,27 @@ class ActorResolver:
                 placed = Mention(start, end, "group", None, "ETH", f"ethnic {doc[start:end].text}")
             for i in range(start, end):
                 out[i] = placed
+        for tok in doc:
+            if tok.i not in out and tok.is_title and tok.is_alpha and len(tok.text) >= _FUZZY_MIN and (
+                    tok.ent_type_ in ("GPE", "NORP", "LOC", "")) and tok.pos_ in ("PROPN", "ADJ"):
+                known = self._misspelt(tok.text)
+                mention = self._choose(known, day, doc[tok.i:tok.i + 1]) if known is not None else None
+                if mention is not None and not mention.person:
+                    out[tok.i] = replace(mention, start=tok.i, end=tok.i + 1)
         return out
+
+    def _misspelt(self, word: str) -> str | None:
+        """The dictionary key of the one state name, adjective or demonym ``word`` misspells by one letter
+        dropped, added, changed or swapped ("Afganistan", "Ethopia", "Quatar"), else None."""
+        lower = word.lower()
+        if lower in self._entries or word in self._entries:
+            return None  # a name the dictionary has, left out on purpose ("Iranian-backed")
+        found = {surface for n in (len(word) - 1, len(word), len(word) + 1)
+                 for low, surface in self._spellings.get((lower[0], n), ()) if _one_edit(lower, low)}
+        if len(found) != 1:
+            return None
+        (surface,) = found
+        return surface if _case_sensitive(surface) else surface.lower()
 
     def _choose(self, key: str, day: dt.date | None, span: Any) -> Mention | None:
         options = self._entries.get(key, [])
@@ -599,6 +624,22 @@ RELATIONAL = frozenset({"ally", "partner", "proxy", "neighbor", "neighbour", "ri
 _AFFILIATIONS = frozenset({"backed", "linked", "allied", "affiliated", "aligned", "inspired", "supported", "sponsored",
                            "funded", "armed", "trained", "friendly", "leaning", "oriented", "sympathizing", "brokered",
                            "mediated", "sanctioned", "approved", "monitored", "supervised"})
+
+
+_FUZZY_MIN = 6  # shorter names are too close to other words to guess a misspelling
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by one letter dropped, added, changed, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+                                  and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k in range(len(short)) if short[k] != long[k]), len(short))
+    return short[i:] == long[i + 1:]
 
 
 def _plural(term: str) -> str | None:
