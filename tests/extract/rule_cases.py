@@ -780,6 +780,11 @@ CASES: list[Case] = [
          note="the target of an act two complements down"),
     Case("denounced-as", "Belgium denounced as a grave violation Rwanda's expulsion of Belgian aid workers.",
          {"BEL"}, {"RWA"}, "11", "occurred", tags=("owner",), note="'denounced as X Y': Y is what is denounced"),
+    Case("block-transport", "Striking farmers blocked transport into Lyon on Monday.", {"FRA"}, {"FRA"}, "144",
+         "occurred", tags=("locative",), note="blocking transport is a protest by obstruction"),
+    Case("demands-from-owner", "The Nepalese premier conceded to demands from Maoist rebels in Nepal to dissolve the "
+         "parliament.", {"NPL"}, {"NPL"}, "08", "occurred", tags=("owner",),
+         note="whose demands beat the bare role the asked-for act names"),
     # A definite event noun with no party of its own points back to the article's earlier event.
     Case("coref-conversation", "The Chilean and Argentine foreign ministers spoke by phone on Monday. Chile's "
          "minister said afterwards that she was satisfied with the conversation.", {"CHL"}, {"ARG"}, "051",

@@ -320,6 +320,14 @@ class RulesExtractor:
                         fallback = fallback or found
                     if target:
                         break
+                if not target and fallback and not any(a.country for a in fallback):
+                    # "conceded to demands from UNITA to overhaul the judiciary": whose the demand is beats a bare
+                    # role in the act it asks for.
+                    for obj in _owned_objects(tok, obj_tok):
+                        owner = _object_owner(obj, actors, source)
+                        if any(a.country for a in owner):
+                            target = owner
+                            break
                 target = target or fallback
             if not target and pred.target != () and any(c.dep_ == "ccomp" for c in tok.children):
                 comp = next(c for c in tok.children if c.dep_ == "ccomp")
