@@ -24,7 +24,7 @@ HEADER = ["pos", "lemma", "particle", "object", "prep", "source", "target",
 SLOTS = {
     "dobj", "iobj", "with", "to", "against", "on", "from", "of", "for", "at", "into",
     "over", "toward", "between", "near", "along", "in", "across", "upon",
-    "compound", "amod", "poss",
+    "compound", "amod", "poss", "by", "about",
 }
 PLOVER_EVENTS = {
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT",
@@ -135,11 +135,11 @@ def test_header_and_row_count(predicates):
 
 def test_pos_lemma_particle_prep(predicates):
     for row in predicates:
-        assert row["pos"] in {"V", "N"}, row
+        assert row["pos"] in {"V", "N", "A"}, row
         assert _is_word(row["lemma"]), row
         assert row["particle"] == "-" or _is_word(row["particle"]), row
         assert row["prep"] == "-" or _is_word(row["prep"]), row
-        if row["pos"] == "N":
+        if row["pos"] in ("N", "A"):
             assert row["particle"] == "-", row
 
 
