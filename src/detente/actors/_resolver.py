@@ -543,8 +543,8 @@ class ActorResolver:
         for tok in doc:
             if tok.i not in out and tok.is_title and tok.is_alpha and len(tok.text) >= _FUZZY_MIN and (
                     tok.ent_type_ in ("GPE", "NORP", "LOC", "")) and tok.pos_ in ("PROPN", "ADJ"):
-                known = self._misspelt(tok.text)
-                mention = self._choose(known, day, doc[tok.i:tok.i + 1]) if known is not None else None
+                spelt = self._misspelt(tok.text)
+                mention = self._choose(spelt, day, doc[tok.i:tok.i + 1]) if spelt is not None else None
                 if mention is not None and not mention.person:
                     out[tok.i] = replace(mention, start=tok.i, end=tok.i + 1)
         return out

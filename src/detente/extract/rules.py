@@ -206,7 +206,7 @@ class RulesExtractor:
             if tok is None or tok.pos_ != "VERB" or e.cameo.root not in _AGGRESSION_ROOTS or e.status not in (
                     "occurred", "ongoing"):
                 continue
-            accused = [a for a in e.source if a.country or (a.code or "").startswith(TRANSNATIONAL)]
+            accused = [a for a in e.source if a.country or _stateless(a)]
             if not accused or any(a.sector == "UAF" for a in accused):
                 continue
             clause = tok
@@ -655,7 +655,7 @@ class RulesExtractor:
             for weapon in _doers(f.trigger):
                 if weapon.lemma_.lower() in _WEAPONS:
                     owners = [a for a in self._modifier_actors(weapon, ("poss", "amod", "compound"), actors)
-                              if a.country or (a.code or "").startswith(TRANSNATIONAL)]
+                              if a.country or _stateless(a)]
                     if owners:
                         source, evidence = owners, evidence + " +weapon-owner"
                         break
@@ -1144,7 +1144,7 @@ _WEAPONS = frozenset({"bomb", "bombing", "bomber", "explosive", "device", "ied",
                       "missile", "shell", "mortar", "shelling", "attack", "strike", "airstrike", "raid", "blast",
                       "explosion", "gunfire", "bullet", "shot", "drone", "artillery", "ambush", "assault", "gunman",
                       "sniper", "car", "vehicle", "truck", "motorcycle", "tank", "warplane", "jet", "helicopter",
-                      "gunship", "aircraft", "bombardment", "barrage", "crossfire", "offensive", "airstrikes"})
+                      "gunship", "aircraft", "bombardment", "barrage", "crossfire", "offensive"})
 
 
 def _weapon_nouns(trigger: Any) -> list[Any]:
@@ -1171,9 +1171,13 @@ def _home_target(source: list[Actor], actors: ArticleActors) -> list[Actor]:
 _HOME_KINDS = frozenset({"country", "adjective", "demonym", "capital", "metonym"})
 
 
+def _stateless(actor: Actor) -> bool:
+    """A group of no one state (CAMEO IMG: al-Qaeda, the Islamic State)."""
+    return (actor.code or "").startswith(TRANSNATIONAL)
+
+
 def _with_country(actor: Actor, country: str) -> Actor:
-    if actor.country or not actor.sector or actor.sector in ("IGO", "NGO") or (
-            actor.code or "").startswith(TRANSNATIONAL):
+    if actor.country or not actor.sector or actor.sector in ("IGO", "NGO") or _stateless(actor):
         return actor  # (al-Qaeda fighting in Syria is still of no one state)
     return replace(actor, country=country, code=country + actor.sector)
 
