@@ -248,3 +248,12 @@ def test_a_name_two_states_are_one_letter_from_is_not_guessed(resolver: ActorRes
     assert resolver._misspelt("Austrailia") == "australia"
     assert resolver._misspelt("Austrlia") is None  # Australia and Austria: two candidates, no guess
     assert resolver._misspelt("Slovania") is None  # Slovakia and Slovenia
+
+
+def test_an_acronym_in_brackets_is_not_a_person(nlp: Any, resolver: ActorResolver) -> None:
+    # "AKK" is also a German politician's nickname; after a name, in brackets, it is that name's acronym.
+    actor = _subject(nlp, resolver, "Serbian Teachers Union (AKK) officials demanded higher wages.")
+    assert actor.country == "SRB"
+    doc = nlp("Serbian Teachers Union (AKK) officials demanded higher wages.")
+    matches = ArticleActors(resolver=resolver, doc=doc, day=None).matches
+    assert all(not m.person for m in matches.values())

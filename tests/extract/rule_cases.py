@@ -785,6 +785,8 @@ CASES: list[Case] = [
     Case("demands-from-owner", "The Nepalese premier conceded to demands from Maoist rebels in Nepal to dissolve the "
          "parliament.", {"NPL"}, {"NPL"}, "08", "occurred", tags=("owner",),
          note="whose demands beat the bare role the asked-for act names"),
+    Case("cooperate-with-mutual", "Kenya conducted joint naval exercises with Tanzania.", {"KEN"}, {"TZA"}, "06",
+         "occurred", reciprocal=True, tags=("reciprocal", "prep"), note="material cooperation with someone is mutual"),
     # A definite event noun with no party of its own points back to the article's earlier event.
     Case("coref-conversation", "The Chilean and Argentine foreign ministers spoke by phone on Monday. Chile's "
          "minister said afterwards that she was satisfied with the conversation.", {"CHL"}, {"ARG"}, "051",

@@ -530,6 +530,9 @@ class ActorResolver:
                 continue
             if mention.person and _inside_longer_name(doc, start, end, entity_of):
                 continue  # "Boris" of "Boris Yeltsin" is not Boris Johnson
+            if mention.person and end - start == 1 and doc[start].is_upper and 0 < start < len(doc) - 1 and (
+                    doc[start - 1].text == "(" and doc[end].text == ")"):
+                continue  # "the Municipality Association (AKK)": an acronym in brackets names what precedes it
             if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in ("anti", "pro"):
                 continue  # "an anti-Syria journalist", "pro-Russia rebels": the name says whom they oppose or back
             if end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in _AFFILIATIONS:

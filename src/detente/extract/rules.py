@@ -621,6 +621,9 @@ class RulesExtractor:
             reciprocal = True  # talks, meetings and calls have parties, not a doer and a receiver
         elif code in _MUTUAL and source and target and (symmetric or f.trigger.lemma_.lower() in _MUTUAL_VERBS):
             reciprocal = True  # "X met (with) Y", "X talked with Y": the same meeting as "X and Y met"
+        elif code[:2] == "06" and source and target and f.trigger.pos_ == "VERB" and any(
+                c.dep_ == "prep" and c.lower_ == "with" for c in f.trigger.children):
+            reciprocal = True  # "Afghanistan shared expertise with the Tigers": cooperating with is mutual
         if self.config.require_both and (not source or not target):
             return None
         if code == "040" and f.trigger.pos_ == "VERB" and any(
