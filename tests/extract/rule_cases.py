@@ -787,6 +787,8 @@ CASES: list[Case] = [
          note="whose demands beat the bare role the asked-for act names"),
     Case("cooperate-with-mutual", "Kenya conducted joint naval exercises with Tanzania.", {"KEN"}, {"TZA"}, "06",
          "occurred", reciprocal=True, tags=("reciprocal", "prep"), note="material cooperation with someone is mutual"),
+    Case("concluded-must", "A regional summit concluded that Eritrea must withdraw its troops from the border.",
+         set(), {"ERI"}, "10", "occurred", tags=("reported",), note="a finding that someone must act is a demand"),
     # A definite event noun with no party of its own points back to the article's earlier event.
     Case("coref-conversation", "The Chilean and Argentine foreign ministers spoke by phone on Monday. Chile's "
          "minister said afterwards that she was satisfied with the conversation.", {"CHL"}, {"ARG"}, "051",
