@@ -543,9 +543,14 @@ class ActorResolver:
                 placed = Mention(start, end, "group", None, "ETH", f"ethnic {doc[start:end].text}")
             for i in range(start, end):
                 out[i] = placed
-        for tok in doc:
-            if tok.i not in out and tok.is_title and tok.is_alpha and len(tok.text) >= _FUZZY_MIN and (
-                    tok.ent_type_ in ("GPE", "NORP", "LOC", "")) and tok.pos_ in ("PROPN", "ADJ"):
+        # (Candidates are picked from the token array: making a Token object of every word costs more.)
+        from spacy.attrs import IS_ALPHA, IS_TITLE, LENGTH
+
+        flags = doc.to_array([IS_TITLE, IS_ALPHA, LENGTH]) if len(doc) else None
+        candidates = [] if flags is None else (
+            (flags[:, 0] == 1) & (flags[:, 1] == 1) & (flags[:, 2] >= _FUZZY_MIN)).nonzero()[0]
+        for tok in (doc[int(i)] for i in candidates):
+            if tok.i not in out and tok.ent_type_ in ("GPE", "NORP", "LOC", "") and tok.pos_ in ("PROPN", "ADJ"):
                 spelt = self._misspelt(tok.text)
                 mention = self._choose(spelt, day, doc[tok.i:tok.i + 1]) if spelt is not None else None
                 if mention is not None and not mention.person:

@@ -37,6 +37,7 @@ from .dates import resolve_date
 from .places import Gazetteer, event_place
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
+_HEAD_DEPS = frozenset({*_SUBJ, "dobj", "pobj", "appos", "agent", "attr", "conj", "poss"})
 _CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "parataxis", "conj"})
 _PHONE = frozenset({"phone", "telephone", "call", "videoconference", "videocall", "video"})
 # Consultations that are mutual whoever is named first: discuss by phone, meet, meet elsewhere, negotiate.
@@ -122,36 +123,39 @@ class RulesExtractor:
         table = self.table
         found: list[_Found] = []
         consumed: set[int] = set()
+        # Each token's Token object, part of speech, relation and lemma, read once (spaCy makes a new Token
+        # object and looks its strings up on every access).
+        words = [(tok, tok.pos_, tok.dep_, tok.lemma_.lower()) for tok in sent]
         # Resolve every noun phrase head in order first, so within-article linking sees them in order.
-        for tok in sent:
-            if tok.dep_ in (*_SUBJ, "dobj", "pobj", "appos", "agent", "attr", "conj", "poss") and tok.pos_ in (
-                    "PROPN", "NOUN", "PRON"):
+        for tok, pos, dep, _ in words:
+            if dep in _HEAD_DEPS and pos in ("PROPN", "NOUN", "PRON"):
                 actors.resolve(tok)
-        for tok in sent:
-            if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.dep_ == "ROOT"):
-                preds = table.verbs.get(tok.lemma_.lower())
+        for tok, pos, dep, lemma in words:
+            if pos == "VERB" or (pos == "AUX" and dep == "ROOT"):
+                preds = table.verbs.get(lemma)
                 if preds:
                     hit = self._verb(tok, preds, actors)
                     if hit is not None:
                         found.append(hit)
                         if hit.consumed is not None:
                             consumed.add(hit.consumed.i)
-            elif tok.pos_ == "ADJ" and tok.dep_ == "acomp" and (preds := table.adjectives.get(tok.lemma_.lower())):
+            elif pos == "ADJ" and dep == "acomp" and (preds := table.adjectives.get(lemma)):
                 # "Putin was satisfied with the conversation", "Paris is critical of the plan".
                 hit = self._verb(tok, preds, actors)
                 if hit is not None:
                     found.append(hit)
-        for tok in sent:
+        for tok, pos, _, lemma in words:
+            if pos not in ("NOUN", "PROPN") or tok.i in consumed:
+                continue
             mention = actors.matches.get(tok.i)
             if mention is not None and mention.kind not in ROLE_KINDS:
                 continue  # "Cooperation" in "Asia-Pacific Economic Cooperation" names an actor
-            if tok.pos_ in ("NOUN", "PROPN") and tok.i not in consumed:
-                preds = table.nouns.get(tok.lemma_.lower())
-                if preds:
-                    hit = self._noun(tok, preds, actors)
-                    if hit is not None:
-                        found.append(hit)
-                        found.extend(self._elided(hit, actors, table))
+            preds = table.nouns.get(lemma)
+            if preds:
+                hit = self._noun(tok, preds, actors)
+                if hit is not None:
+                    found.append(hit)
+                    found.extend(self._elided(hit, actors, table))
         for f in found:
             if not f.target and f.topic is not None and history:
                 f.target = _parties_of_earlier(f.topic, f.source, history, table)
