@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from detente.actors._dictionary import parse_subnational
 from detente.errors import DataError
-from detente.extract.places import Gazetteer, PlaceCandidate, _subnational, event_place
+from detente.extract.places import Gazetteer, PlaceCandidate, event_place
 from detente.model import Place
 
 
@@ -137,7 +138,7 @@ def test_provinces_and_regions(gazetteer: Gazetteer, name: str, countries: tuple
 def test_subnational_rows_are_validated() -> None:
     known = frozenset({"SDN", "UKR"})
     good = "name\tcountry\tkind\taliases\nDarfur\tSDN\tregion\tDarfur region|Darfour\n"
-    assert list(_subnational(known, good)) == [(("Darfur", "Darfur region", "Darfour"), "SDN", "region")]
+    assert parse_subnational("test.tsv", good, known) == ((("Darfur", "Darfur region", "Darfour"), "SDN", "region"),)
     for text, detail in [
         ("name\tcountry\tkind\nDarfur\tSDN\tregion\n", "test.tsv:1:"),
         ("name\tcountry\tkind\taliases\nDarfur\tSDN\tregion\n", "test.tsv:2:"),
@@ -145,7 +146,7 @@ def test_subnational_rows_are_validated() -> None:
         ("name\tcountry\tkind\taliases\nA\tSDN\tregion\t\nDarfur\tSDN\tvalley\t\n", "test.tsv:3: unknown kind"),
     ]:
         with pytest.raises(DataError, match=detail) as info:
-            list(_subnational(known, text, path="test.tsv"))
+            parse_subnational("test.tsv", text, known)
         assert "test.tsv" in str(info.value)
 
 

@@ -315,6 +315,41 @@ def load_groups(path: Path | None = None, *, countries: Iterable[str] | None = N
     return _parse_groups(str(path), path.read_text(encoding="utf-8"), codes)
 
 
+#: One row of ``subnational.tsv``: ((name, alias, ...), ISO3 country, kind).
+SubnationalRow = tuple[tuple[str, ...], str, str]
+_SUBNATIONAL_HEADER: Final = ("name", "country", "kind", "aliases")
+_SUBNATIONAL_KINDS: Final = frozenset({"province", "state", "region", "territory"})
+
+
+def parse_subnational(path: str, text: str, countries: frozenset[str]) -> tuple[SubnationalRow, ...]:
+    """Read and validate a provinces-and-regions file (``name``, ``country``, ``kind``, ``aliases``; aliases
+    ``|``-separated).
+
+    Raises:
+        DataError: E501 naming the file and line: a wrong header, a row without four cells or a name, an
+            unknown country or kind.
+    """
+    rows: list[SubnationalRow] = []
+    for number, cells in _tsv_rows(path, text, _SUBNATIONAL_HEADER):
+        name, iso3, kind, aliases = (c.strip() for c in cells)
+        if not name:
+            raise _error(path, number, "empty name")
+        if iso3 not in countries:
+            raise _error(path, number, f"unknown ISO3 {iso3!r} for {name!r} (not an iso3 in countries.json)")
+        if kind not in _SUBNATIONAL_KINDS:
+            raise _error(path, number, f"unknown kind {kind!r} for {name!r}; allowed: "
+                                       f"{', '.join(sorted(_SUBNATIONAL_KINDS))}")
+        rows.append(((name, *(a.strip() for a in aliases.split("|") if a.strip())), iso3, kind))
+    return tuple(rows)
+
+
+@functools.cache
+def load_subnational() -> tuple[SubnationalRow, ...]:
+    """The packaged ``actors/data/subnational.tsv``, validated against ``countries.json`` (once per process)."""
+    return parse_subnational("detente/actors/data/subnational.tsv", _packaged_text("subnational.tsv"),
+                             _packaged_iso3())
+
+
 def _packaged_text(name: str) -> str:
     return (resources.files("detente") / "actors" / "data" / name).read_text(encoding="utf-8")
 

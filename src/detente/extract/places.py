@@ -28,7 +28,7 @@ from importlib import resources
 from typing import Any
 
 from ..actors import ActorDictionary
-from ..errors import DataError, Errors
+from ..actors._dictionary import load_subnational
 from ..model import Place
 
 __all__ = ["Gazetteer", "PlaceCandidate", "event_place"]
@@ -46,7 +46,6 @@ _SUBUNITS = frozenset({"gaza", "gaza strip", "west bank", "england", "scotland",
 # "Kandahar province", "the Donetsk region": an administrative word after a name.
 _ADMIN_WORD = re.compile(r"\s+(?:province|provinces|region|governorate|oblast|state|district|prefecture|county|"
                          r"department|territory|canton|municipality|krai|republic)$", re.IGNORECASE)
-_SUBNATIONAL_KINDS = frozenset({"province", "state", "region", "territory"})
 _ALTERNATE_WEIGHT = 0.5  # a city found by an alternate name counts half its population
 _CAPITAL_WEIGHT = 10.0  # national capitals outrank namesakes ("Moscow", Idaho)
 _BIG_CITY = 500_000  # a city this large outranks a US state of the same name ("New York")
@@ -316,7 +315,7 @@ def _load() -> Gazetteer:
         add(_key(str(cont["name"])), _Hit(PlaceCandidate(
             name=str(cont["name"]), country=None, lat=point[0], lon=point[1], kind="region",
             population=int(cont.get("population") or 0)), True, False))
-    for names, iso3, _kind in _subnational(frozenset(iso2.values())):
+    for names, iso3, _kind in load_subnational():
         cand = PlaceCandidate(name=names[0], country=iso3, lat=None, lon=None, kind="state")
         for form in names:
             add(_key(form), _Hit(cand, form == names[0], False))
@@ -353,30 +352,6 @@ def _load() -> Gazetteer:
                     keys.add(key)
                     add(key, alternate)
     return Gazetteer(hits, iso2=iso2, capitals=capitals, dictionary=ActorDictionary.load())
-
-
-def _subnational(known: frozenset[str], text: str | None = None,
-                 path: str = "actors/data/subnational.tsv") -> Iterator[tuple[tuple[str, ...], str, str]]:
-    """(name and aliases, ISO3, kind) of each row of ``subnational.tsv`` (the packaged one unless ``text`` is
-    given), validated: a wrong header, a row without four cells or a name, an unknown ISO3 or kind raise E501
-    naming the file and line."""
-    if text is None:
-        text = resources.files("detente").joinpath(path).read_text(encoding="utf-8")
-    lines = text.splitlines()
-    if not lines or lines[0] != "name\tcountry\tkind\taliases":
-        raise DataError(Errors.E501.format(path=path, line=1, detail="header must be name, country, kind, aliases"),
-                        code="E501")
-    for number, line in enumerate(lines[1:], start=2):
-        cells = line.split("\t")
-        if len(cells) != 4 or not cells[0].strip():
-            raise DataError(Errors.E501.format(path=path, line=number, detail=f"need 4 cells and a name: {line!r}"),
-                            code="E501")
-        name, iso3, kind, aliases = (c.strip() for c in cells)
-        if iso3 not in known and iso3 != "XKX":
-            raise DataError(Errors.E501.format(path=path, line=number, detail=f"unknown ISO3 {iso3!r}"), code="E501")
-        if kind not in _SUBNATIONAL_KINDS:
-            raise DataError(Errors.E501.format(path=path, line=number, detail=f"unknown kind {kind!r}"), code="E501")
-        yield (name, *(a.strip() for a in aliases.split("|") if a.strip())), iso3, kind
 
 
 def _regions() -> Iterator[tuple[str, str]]:
